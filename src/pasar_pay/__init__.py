@@ -1,0 +1,1 @@
+"""pasar_pay: cashless retribution and online ordering for Surakarta's traditional markets."""

@@ -1,0 +1,398 @@
+"""The ledger's storage on SQLAlchemy Core: short statements, row locks in sorted order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, case, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from pasar_pay.adapters.db.tables import (
+    ledger_accounts,
+    ledger_chain_heads,
+    ledger_digests,
+    ledger_entries,
+    ledger_postings,
+    ledger_verifications,
+)
+from pasar_pay.adapters.db.upsert import insert_ignore
+from pasar_pay.domain.accounts import AccountKind, AccountSpec, Side
+from pasar_pay.domain.chain import GENESIS_HASH
+from pasar_pay.domain.ledger import Balance, EntryKind, Posting
+from pasar_pay.services.ports import (
+    AccountFilter,
+    DuplicateKey,
+    EntryFilter,
+    StoredAccount,
+    StoredEntry,
+)
+
+_A = ledger_accounts.c
+_E = ledger_entries.c
+_P = ledger_postings.c
+_POSTED_KINDS = [k.value for k in EntryKind if k not in (EntryKind.PENDING, EntryKind.VOID_PENDING)]
+
+
+def _account(row: Any) -> StoredAccount:
+    spec = AccountSpec(
+        code=row.code,
+        kind=AccountKind(row.kind),
+        market_code=row.market_code,
+        vendor_code=row.vendor_code,
+        qualifier=row.qualifier,
+    )
+    balance = Balance(
+        row.posted_debits, row.posted_credits, row.pending_debits, row.pending_credits
+    )
+    return StoredAccount(row.id, spec, balance)
+
+
+class SqlLedgerStore:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+        self._locking = connection.dialect.name == "postgresql"
+
+    # -- accounts ---------------------------------------------------------------------------
+    def open_accounts(self, specs: Sequence[AccountSpec], now: datetime) -> int:
+        if not specs:
+            return 0
+        rows = [
+            {
+                "code": s.code,
+                "kind": s.kind.value,
+                "market_code": s.market_code,
+                "vendor_code": s.vendor_code,
+                "qualifier": s.qualifier,
+                "normal_side": s.normal_side.value,
+                "debits_must_not_exceed_credits": s.debits_must_not_exceed_credits,
+                "credits_must_not_exceed_debits": s.credits_must_not_exceed_debits,
+                "posted_debits": 0,
+                "posted_credits": 0,
+                "pending_debits": 0,
+                "pending_credits": 0,
+                "created_at": now,
+            }
+            for s in specs
+        ]
+        result = self._c.execute(insert_ignore(self._c, ledger_accounts, ["code"]), rows)
+        return max(result.rowcount, 0)
+
+    def _select_accounts(self, codes: Sequence[str], lock: bool) -> dict[str, StoredAccount]:
+        if not codes:
+            return {}
+        stmt = select(ledger_accounts).where(_A.code.in_(sorted(codes))).order_by(_A.code)
+        if lock and self._locking:
+            stmt = stmt.with_for_update()
+        return {row.code: _account(row) for row in self._c.execute(stmt)}
+
+    def lock_accounts(self, codes: Sequence[str]) -> dict[str, StoredAccount]:
+        return self._select_accounts(codes, lock=True)
+
+    def get_accounts(self, codes: Sequence[str]) -> dict[str, StoredAccount]:
+        return self._select_accounts(codes, lock=False)
+
+    def list_accounts(
+        self, flt: AccountFilter, after: str | None, limit: int
+    ) -> list[StoredAccount]:
+        stmt = select(ledger_accounts).order_by(_A.code).limit(limit)
+        if flt.markets is not None:
+            stmt = stmt.where(_A.market_code.in_(sorted(flt.markets)))
+        elif not flt.include_city:
+            stmt = stmt.where(_A.market_code.is_not(None))
+        if flt.market:
+            stmt = stmt.where(_A.market_code == flt.market)
+        if flt.vendor:
+            stmt = stmt.where(_A.vendor_code == flt.vendor)
+        if flt.kind:
+            stmt = stmt.where(_A.kind == flt.kind)
+        if after:
+            stmt = stmt.where(_A.code > after)
+        return [_account(row) for row in self._c.execute(stmt)]
+
+    def save_balances(self, balances: Mapping[int, Balance]) -> None:
+        if not balances:
+            return
+        from sqlalchemy import bindparam
+
+        stmt = (
+            update(ledger_accounts)
+            .where(_A.id == bindparam("b_id"))
+            .values(
+                posted_debits=bindparam("b_pd"),
+                posted_credits=bindparam("b_pc"),
+                pending_debits=bindparam("b_qd"),
+                pending_credits=bindparam("b_qc"),
+            )
+        )
+        self._c.execute(
+            stmt,
+            [
+                {
+                    "b_id": i,
+                    "b_pd": b.posted_debits,
+                    "b_pc": b.posted_credits,
+                    "b_qd": b.pending_debits,
+                    "b_qc": b.pending_credits,
+                }
+                for i, b in sorted(balances.items())
+            ],
+        )
+
+    # -- chains -----------------------------------------------------------------------------
+    def lock_chain(self, chain: str) -> tuple[int, str]:
+        stmt = select(ledger_chain_heads.c.seq, ledger_chain_heads.c.head_hash).where(
+            ledger_chain_heads.c.chain == chain
+        )
+        row = self._c.execute(stmt.with_for_update() if self._locking else stmt).first()
+        if row is None:
+            self._c.execute(
+                insert_ignore(self._c, ledger_chain_heads, ["chain"]),
+                [{"chain": chain, "seq": 0, "head_hash": GENESIS_HASH}],
+            )
+            row = self._c.execute(stmt.with_for_update() if self._locking else stmt).one()
+        return int(row.seq), str(row.head_hash)
+
+    def advance_chain(self, chain: str, seq: int, head_hash: str) -> None:
+        self._c.execute(
+            update(ledger_chain_heads)
+            .where(ledger_chain_heads.c.chain == chain)
+            .values(seq=seq, head_hash=head_hash)
+        )
+
+    def chain_names(self) -> list[str]:
+        return list(self._c.scalars(select(ledger_chain_heads.c.chain).order_by("chain")))
+
+    def chain_head(self, chain: str) -> tuple[int, str]:
+        row = self._c.execute(
+            select(ledger_chain_heads.c.seq, ledger_chain_heads.c.head_hash).where(
+                ledger_chain_heads.c.chain == chain
+            )
+        ).first()
+        return (int(row.seq), str(row.head_hash)) if row else (0, GENESIS_HASH)
+
+    # -- entries ----------------------------------------------------------------------------
+    def insert_entries(
+        self,
+        entries: Sequence[StoredEntry],
+        account_ids: Mapping[str, int],
+        idempotency: tuple[str, str] | None,
+    ) -> None:
+        postings = [
+            {
+                "entry_id": e.id,
+                "account_id": account_ids[p.account],
+                "side": p.side.value,
+                "amount": p.amount,
+            }
+            for e in entries
+            for p in e.postings
+        ]
+        rows = [
+            {
+                "id": e.id,
+                "chain": e.chain,
+                "seq": e.seq,
+                "kind": e.kind,
+                "effective_at": e.effective_at,
+                "recorded_at": e.recorded_at,
+                "description": e.description,
+                "reference": e.reference,
+                "metadata": dict(e.metadata),
+                "reverses": e.reverses,
+                "pending_id": e.pending_id,
+                "expires_at": e.expires_at,
+                "posting_count": len(e.postings),
+                "total": sum(p.amount for p in e.postings if p.side is Side.DEBIT),
+                "prev_hash": e.prev_hash,
+                "entry_hash": e.entry_hash,
+                "idempotency_scope": idempotency[0] if idempotency else None,
+                "idempotency_key": idempotency[1] if idempotency else None,
+            }
+            for e in entries
+        ]
+        try:
+            self._c.execute(insert(ledger_postings), postings)
+            self._c.execute(insert(ledger_entries), rows)
+        except IntegrityError as error:
+            text = str(error.orig)
+            if "pending_id" in text:
+                raise DuplicateKey("pending_resolution") from error
+            if "reverses" in text:
+                raise DuplicateKey("reversal") from error
+            raise
+
+    def _entries(self, rows: Sequence[Any]) -> list[StoredEntry]:
+        if not rows:
+            return []
+        ids = [row.id for row in rows]
+        postings: dict[str, list[Posting]] = {i: [] for i in ids}
+        stmt = (
+            select(_P.entry_id, _P.side, _P.amount, _A.code)
+            .join(ledger_accounts, _A.id == _P.account_id)
+            .where(_P.entry_id.in_(ids))
+            .order_by(_P.id)
+        )
+        for p in self._c.execute(stmt):
+            postings[p.entry_id].append(Posting(p.code, Side(p.side), int(p.amount)))
+        return [
+            StoredEntry(
+                id=r.id,
+                chain=r.chain,
+                seq=int(r.seq),
+                kind=r.kind,
+                effective_at=r.effective_at,
+                recorded_at=r.recorded_at,
+                description=r.description,
+                reference=r.reference,
+                metadata=dict(r.metadata or {}),
+                reverses=r.reverses,
+                pending_id=r.pending_id,
+                expires_at=r.expires_at,
+                postings=tuple(postings[r.id]),
+                prev_hash=r.prev_hash,
+                entry_hash=r.entry_hash,
+            )
+            for r in rows
+        ]
+
+    def _one(self, condition: Any) -> StoredEntry | None:
+        rows = self._c.execute(select(ledger_entries).where(condition)).all()
+        found = self._entries(rows)
+        return found[0] if found else None
+
+    def get_entry(self, entry_id: str) -> StoredEntry | None:
+        return self._one(_E.id == entry_id)
+
+    def find_resolution(self, pending_id: str) -> StoredEntry | None:
+        return self._one(_E.pending_id == pending_id)
+
+    def find_reversal(self, entry_id: str) -> StoredEntry | None:
+        return self._one(_E.reverses == entry_id)
+
+    def expired_pending_ids(self, now: datetime, limit: int) -> list[str]:
+        resolved = select(_E.pending_id).where(_E.pending_id.is_not(None))
+        stmt = (
+            select(_E.id)
+            .where(_E.kind == EntryKind.PENDING.value, _E.expires_at <= now)
+            .where(_E.id.not_in(resolved))
+            .order_by(_E.expires_at, _E.id)
+            .limit(limit)
+        )
+        return list(self._c.scalars(stmt))
+
+    def list_entries(
+        self, flt: EntryFilter, after: tuple[datetime, str] | None, limit: int
+    ) -> list[StoredEntry]:
+        stmt = select(ledger_entries).order_by(_E.recorded_at, _E.id).limit(limit)
+        if flt.chains is not None:
+            stmt = stmt.where(_E.chain.in_(sorted(flt.chains)))
+        if flt.reference:
+            stmt = stmt.where(_E.reference == flt.reference)
+        if flt.kind:
+            stmt = stmt.where(_E.kind == flt.kind)
+        if flt.effective_from:
+            stmt = stmt.where(_E.effective_at >= flt.effective_from)
+        if flt.effective_to:
+            stmt = stmt.where(_E.effective_at < flt.effective_to)
+        if flt.account:
+            touching = (
+                select(_P.entry_id)
+                .join(ledger_accounts, _A.id == _P.account_id)
+                .where(_A.code == flt.account)
+            )
+            stmt = stmt.where(_E.id.in_(touching))
+        if after:
+            stmt = stmt.where(
+                or_(_E.recorded_at > after[0], and_(_E.recorded_at == after[0], _E.id > after[1]))
+            )
+        return self._entries(self._c.execute(stmt).all())
+
+    def balance_as_of(
+        self, account_ids: Sequence[int], at: datetime, by_recorded: bool
+    ) -> dict[int, Balance]:
+        """Posted totals from the postings themselves (holds are not part of history)."""
+        moment = _E.recorded_at if by_recorded else _E.effective_at
+        debit = func.coalesce(func.sum(case((_P.side == "debit", _P.amount), else_=0)), 0)
+        credit = func.coalesce(func.sum(case((_P.side == "credit", _P.amount), else_=0)), 0)
+        stmt = (
+            select(_P.account_id, debit.label("d"), credit.label("c"))
+            .join(ledger_entries, _E.id == _P.entry_id)
+            .where(_P.account_id.in_(list(account_ids)), moment <= at)
+            .where(_E.kind.in_(_POSTED_KINDS))
+            .group_by(_P.account_id)
+        )
+        found = {int(r.account_id): Balance(int(r.d), int(r.c)) for r in self._c.execute(stmt)}
+        return {i: found.get(i, Balance()) for i in account_ids}
+
+    def iter_chain(self, chain: str, after_seq: int, batch: int) -> Iterator[StoredEntry]:
+        last = after_seq
+        while True:
+            rows = self._c.execute(
+                select(ledger_entries)
+                .where(_E.chain == chain, _E.seq > last)
+                .order_by(_E.seq)
+                .limit(batch)
+            ).all()
+            if not rows:
+                return
+            yield from self._entries(rows)
+            last = int(rows[-1].seq)
+
+    def heads_as_of(self, moment: datetime) -> dict[str, tuple[int, str]]:
+        latest = (
+            select(_E.chain, func.max(_E.seq).label("seq"))
+            .where(_E.recorded_at < moment)
+            .group_by(_E.chain)
+            .subquery()
+        )
+        stmt = select(_E.chain, _E.seq, _E.entry_hash).join(
+            latest, and_(latest.c.chain == _E.chain, latest.c.seq == _E.seq)
+        )
+        return {r.chain: (int(r.seq), r.entry_hash) for r in self._c.execute(stmt)}
+
+    # -- verification checkpoints and digests -----------------------------------------------
+    def get_checkpoint(self, chain: str) -> tuple[int, str] | None:
+        row = self._c.execute(
+            select(ledger_verifications.c.seq, ledger_verifications.c.head_hash).where(
+                ledger_verifications.c.chain == chain
+            )
+        ).first()
+        return (int(row.seq), str(row.head_hash)) if row else None
+
+    def save_checkpoint(self, chain: str, seq: int, head_hash: str, at: datetime) -> None:
+        done = self._c.execute(
+            update(ledger_verifications)
+            .where(ledger_verifications.c.chain == chain)
+            .values(seq=seq, head_hash=head_hash, verified_at=at)
+        )
+        if done.rowcount == 0:
+            self._c.execute(
+                insert(ledger_verifications),
+                [{"chain": chain, "seq": seq, "head_hash": head_hash, "verified_at": at}],
+            )
+
+    def save_digest(
+        self, day: date, document: str, signature: str, public_key: str, at: datetime
+    ) -> None:
+        self._c.execute(
+            insert_ignore(self._c, ledger_digests, ["day"]),
+            [
+                {
+                    "day": day,
+                    "document": document,
+                    "signature": signature,
+                    "public_key": public_key,
+                    "created_at": at,
+                }
+            ],
+        )
+
+    def get_digest(self, day: date) -> tuple[str, str, str] | None:
+        row = self._c.execute(
+            select(
+                ledger_digests.c.document, ledger_digests.c.signature, ledger_digests.c.public_key
+            ).where(ledger_digests.c.day == day)
+        ).first()
+        return (row.document, row.signature, row.public_key) if row else None

@@ -1,0 +1,196 @@
+"""The database schema. Ledger tables are append-only: triggers refuse UPDATE and DELETE."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Identity,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from pasar_pay.adapters.db.types import JSONType, UTCDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+markets = Table(
+    "markets",
+    metadata,
+    Column("code", String(40), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kecamatan", String(100), nullable=True),
+    Column("kelas", String(10), nullable=True),  # NULL when the class is unknown
+    Column("specialty", Text, nullable=True),
+    Column("stalls_estimate", Integer, nullable=True),
+    Column("source", String(200), nullable=True),
+    Column("confidence", String(10), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("prefix", String(16), nullable=False, unique=True),
+    Column("secret_hash", String(64), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("vendor_code", String(40), nullable=True),
+    Column("bank_code", String(40), nullable=True),
+    Column("label", String(200), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_by", String(36), nullable=True),
+    Column("revoked_at", UTCDateTime, nullable=True),
+)
+
+api_key_markets = Table(
+    "api_key_markets",
+    metadata,
+    Column("key_id", String(36), ForeignKey("api_keys.id"), primary_key=True),
+    Column("market_code", String(40), ForeignKey("markets.code"), primary_key=True),
+)
+
+ledger_accounts = Table(
+    "ledger_accounts",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), Identity(), primary_key=True),
+    Column("code", String(120), nullable=False, unique=True),
+    Column("kind", String(40), nullable=False),
+    Column("market_code", String(40), ForeignKey("markets.code"), nullable=True, index=True),
+    Column("vendor_code", String(40), nullable=True, index=True),
+    Column("qualifier", String(40), nullable=True),
+    Column("normal_side", String(6), nullable=False),
+    Column("debits_must_not_exceed_credits", Boolean, nullable=False),
+    Column("credits_must_not_exceed_debits", Boolean, nullable=False),
+    # Running totals, maintained in the posting transaction under a row lock.
+    Column("posted_debits", BigInteger, nullable=False),
+    Column("posted_credits", BigInteger, nullable=False),
+    Column("pending_debits", BigInteger, nullable=False),
+    Column("pending_credits", BigInteger, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint(
+        "posted_debits >= 0 AND posted_credits >= 0 AND pending_debits >= 0"
+        " AND pending_credits >= 0",
+        name="totals_not_negative",
+    ),
+)
+
+ledger_chain_heads = Table(
+    "ledger_chain_heads",
+    metadata,
+    Column("chain", String(40), primary_key=True),
+    Column("seq", BigInteger, nullable=False),
+    Column("head_hash", String(64), nullable=False),
+)
+
+ledger_entries = Table(
+    "ledger_entries",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("chain", String(40), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("effective_at", UTCDateTime, nullable=False, index=True),
+    Column("recorded_at", UTCDateTime, nullable=False, index=True),
+    Column("description", String(500), nullable=False),
+    Column("reference", String(120), nullable=True, index=True),
+    Column("metadata", JSONType, nullable=False),
+    Column("reverses", String(36), ForeignKey("ledger_entries.id"), nullable=True, unique=True),
+    Column("pending_id", String(36), ForeignKey("ledger_entries.id"), nullable=True, unique=True),
+    Column("expires_at", UTCDateTime, nullable=True),
+    Column("posting_count", Integer, nullable=False),
+    Column("total", BigInteger, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("entry_hash", String(64), nullable=False),
+    Column("idempotency_scope", String(80), nullable=True),
+    Column("idempotency_key", String(120), nullable=True),
+    UniqueConstraint("chain", "seq"),
+    CheckConstraint("posting_count >= 2 AND total > 0", name="balanced_shape"),
+)
+
+ledger_postings = Table(
+    "ledger_postings",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), Identity(), primary_key=True),
+    Column("entry_id", String(36), nullable=False, index=True),
+    Column("account_id", BigInteger, ForeignKey("ledger_accounts.id"), nullable=False),
+    Column("side", String(6), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    # Deferred: postings are written first, then the entry row that seals them.
+    ForeignKeyConstraint(
+        ["entry_id"], ["ledger_entries.id"], deferrable=True, initially="DEFERRED"
+    ),
+    CheckConstraint("amount > 0", name="amount_positive"),
+    CheckConstraint("side IN ('debit', 'credit')", name="side_valid"),
+)
+Index("ix_ledger_postings_account_entry", ledger_postings.c.account_id, ledger_postings.c.entry_id)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("scope", String(80), primary_key=True),
+    Column("key", String(120), primary_key=True),
+    Column("operation", String(60), nullable=False),
+    Column("request_hash", String(64), nullable=False),
+    Column("request", JSONType, nullable=False),
+    Column("outcome", String(10), nullable=False),
+    Column("response", JSONType, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+ledger_digests = Table(
+    "ledger_digests",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("document", Text, nullable=False),
+    Column("signature", String(200), nullable=False),
+    Column("public_key", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+ledger_verifications = Table(
+    "ledger_verifications",
+    metadata,
+    Column("chain", String(40), primary_key=True),
+    Column("seq", BigInteger, nullable=False),
+    Column("head_hash", String(64), nullable=False),
+    Column("verified_at", UTCDateTime, nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), Identity(), primary_key=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", String(36), nullable=True),
+    Column("action", String(60), nullable=False),
+    Column("subject", String(120), nullable=True),
+    Column("details", JSONType, nullable=False),
+)
+
+# Tables whose rows may never change once written (enforced by triggers in the migrations).
+APPEND_ONLY_TABLES = (
+    "ledger_entries",
+    "ledger_postings",
+    "idempotency_keys",
+    "ledger_digests",
+    "audit_log",
+)

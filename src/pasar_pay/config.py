@@ -1,0 +1,59 @@
+"""Settings from the environment (prefix `PASAR_PAY_`), safe defaults for the embedded SQLite."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "dev-only-secret-change-me"  # noqa: S105 - refused outside development
+
+
+class Mode(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PASAR_PAY_", extra="ignore")
+
+    mode: Mode = Mode.DEVELOPMENT
+    data_dir: Path = Path("var")
+    database_url: str = ""  # empty: sqlite file in data_dir
+    secret_key: str = DEV_SECRET  # encrypts bank client secrets at rest
+    # Ed25519 key signing the daily digest of chain heads; generated in data_dir in development.
+    digest_key_path: Path | None = None
+    max_body_bytes: int = 256 * 1024
+    page_size_max: int = 500
+    snap_prefix: str = "/snap"
+    snap_timestamp_window_seconds: int = 300
+    public_base_url: str = "http://127.0.0.1:8000"
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets(self) -> Settings:
+        if self.mode is Mode.PRODUCTION:
+            if self.secret_key == DEV_SECRET or len(self.secret_key) < 32:
+                raise ValueError(
+                    "PASAR_PAY_SECRET_KEY must be set to a random value of 32+ characters"
+                    " outside development"
+                )
+            if self.digest_key_path is None:
+                raise ValueError("PASAR_PAY_DIGEST_KEY_PATH must be set outside development")
+        return self
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'pasar_pay.db').as_posix()}"
+
+    @property
+    def effective_digest_key_path(self) -> Path:
+        return self.digest_key_path or self.data_dir / "digest_ed25519.pem"
+
+
+def load_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Pure domain core: standard library only, no I/O, no clock."""

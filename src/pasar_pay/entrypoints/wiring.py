@@ -1,0 +1,76 @@
+"""Build the services from settings: one place that knows every concrete adapter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cached_property
+
+from sqlalchemy import Engine
+
+from pasar_pay.adapters.crypto.ed25519 import Ed25519Signer
+from pasar_pay.adapters.db.engine import make_engine
+from pasar_pay.adapters.db.unit_of_work import SqlUnitOfWorkFactory
+from pasar_pay.config import Mode, Settings
+from pasar_pay.services.adjustments import AdjustmentService
+from pasar_pay.services.api_keys import ApiKeyService
+from pasar_pay.services.chain_verify import ChainVerifier
+from pasar_pay.services.digest import DigestService
+from pasar_pay.services.ledger import LedgerService
+from pasar_pay.services.ledger_reads import LedgerReader
+from pasar_pay.services.markets import MarketService
+from pasar_pay.services.ports import Clock
+
+# Banks whose clearing accounts every market gets (configurable per market later).
+DEFAULT_BANKS = ("BNI", "BANKJATENG")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Container:
+    settings: Settings
+    clock: Clock = utc_now
+    engine_override: Engine | None = None
+
+    @cached_property
+    def engine(self) -> Engine:
+        return self.engine_override or make_engine(self.settings.effective_database_url)
+
+    @cached_property
+    def uow(self) -> SqlUnitOfWorkFactory:
+        return SqlUnitOfWorkFactory(self.engine)
+
+    @cached_property
+    def ledger(self) -> LedgerService:
+        return LedgerService(self.uow, self.clock)
+
+    @cached_property
+    def ledger_reader(self) -> LedgerReader:
+        return LedgerReader(self.uow)
+
+    @cached_property
+    def adjustments(self) -> AdjustmentService:
+        return AdjustmentService(self.uow, self.clock, self.ledger)
+
+    @cached_property
+    def keys(self) -> ApiKeyService:
+        return ApiKeyService(self.uow, self.clock)
+
+    @cached_property
+    def markets(self) -> MarketService:
+        return MarketService(self.uow, self.clock, DEFAULT_BANKS)
+
+    @cached_property
+    def verifier(self) -> ChainVerifier:
+        return ChainVerifier(self.uow, self.clock)
+
+    @cached_property
+    def digests(self) -> DigestService:
+        signer = Ed25519Signer.from_file(
+            self.settings.effective_digest_key_path,
+            create=self.settings.mode is not Mode.PRODUCTION,
+        )
+        return DigestService(self.uow, self.clock, signer)

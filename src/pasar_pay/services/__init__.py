@@ -1,0 +1,1 @@
+"""Use cases: they orchestrate the domain and ports, and own the transaction."""

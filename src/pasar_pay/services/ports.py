@@ -1,0 +1,203 @@
+"""Ports: what the use cases need from storage and the outside world, as Protocols.
+
+Adapters implement them (SQLAlchemy in `adapters/db`); tests may pass fakes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+from pasar_pay.domain.access import Role
+from pasar_pay.domain.accounts import AccountSpec
+from pasar_pay.domain.ledger import Balance, Posting
+
+Clock = Callable[[], datetime]
+
+
+class DuplicateKey(Exception):
+    """A unique constraint said someone else wrote this first (idempotency, resolution)."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAccount:
+    id: int
+    spec: AccountSpec
+    balance: Balance
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEntry:
+    id: str
+    chain: str
+    seq: int
+    kind: str
+    effective_at: datetime
+    recorded_at: datetime
+    description: str
+    reference: str | None
+    metadata: Mapping[str, str]
+    reverses: str | None
+    pending_id: str | None
+    expires_at: datetime | None
+    postings: tuple[Posting, ...]
+    prev_hash: str
+    entry_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class IdempotencyRecord:
+    scope: str
+    key: str
+    operation: str
+    request_hash: str
+    request: Any
+    outcome: str  # "succeeded" | "failed"
+    response: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class EntryFilter:
+    """Allow-listed filters for reading entries; anything else is refused upstream."""
+
+    chains: frozenset[str] | None = None  # None: every chain (finance)
+    account: str | None = None
+    reference: str | None = None
+    kind: str | None = None
+    effective_from: datetime | None = None
+    effective_to: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AccountFilter:
+    markets: frozenset[str] | None = None  # None: all (finance)
+    market: str | None = None
+    vendor: str | None = None
+    kind: str | None = None
+    include_city: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeyRecord:
+    id: str
+    prefix: str
+    secret_hash: str
+    role: Role
+    markets: frozenset[str]
+    vendor_code: str | None
+    bank_code: str | None
+    label: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class MarketRecord:
+    code: str
+    name: str
+    kecamatan: str | None = None
+    kelas: str | None = None
+    specialty: str | None = None
+    stalls_estimate: int | None = None
+    source: str | None = None
+    confidence: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class LedgerStore(Protocol):
+    def open_accounts(self, specs: Sequence[AccountSpec], now: datetime) -> int: ...
+    def lock_accounts(self, codes: Sequence[str]) -> dict[str, StoredAccount]: ...
+    def get_accounts(self, codes: Sequence[str]) -> dict[str, StoredAccount]: ...
+    def list_accounts(
+        self, flt: AccountFilter, after: str | None, limit: int
+    ) -> list[StoredAccount]: ...
+    def save_balances(self, balances: Mapping[int, Balance]) -> None: ...
+    def lock_chain(self, chain: str) -> tuple[int, str]: ...
+    def advance_chain(self, chain: str, seq: int, head_hash: str) -> None: ...
+    def insert_entries(
+        self,
+        entries: Sequence[StoredEntry],
+        account_ids: Mapping[str, int],
+        idempotency: tuple[str, str] | None,
+    ) -> None: ...
+    def get_entry(self, entry_id: str) -> StoredEntry | None: ...
+    def find_resolution(self, pending_id: str) -> StoredEntry | None: ...
+    def find_reversal(self, entry_id: str) -> StoredEntry | None: ...
+    def expired_pending_ids(self, now: datetime, limit: int) -> list[str]: ...
+    def list_entries(
+        self, flt: EntryFilter, after: tuple[datetime, str] | None, limit: int
+    ) -> list[StoredEntry]: ...
+    def balance_as_of(
+        self, account_ids: Sequence[int], at: datetime, by_recorded: bool
+    ) -> dict[int, Balance]: ...
+    def chain_names(self) -> list[str]: ...
+    def chain_head(self, chain: str) -> tuple[int, str]: ...
+    def iter_chain(self, chain: str, after_seq: int, batch: int) -> Iterator[StoredEntry]: ...
+    def heads_as_of(self, moment: datetime) -> dict[str, tuple[int, str]]: ...
+    def get_checkpoint(self, chain: str) -> tuple[int, str] | None: ...
+    def save_checkpoint(self, chain: str, seq: int, head_hash: str, at: datetime) -> None: ...
+    def save_digest(
+        self, day: date, document: str, signature: str, public_key: str, at: datetime
+    ) -> None: ...
+    def get_digest(self, day: date) -> tuple[str, str, str] | None: ...
+
+
+class IdempotencyStore(Protocol):
+    def get(self, scope: str, key: str) -> IdempotencyRecord | None: ...
+    def insert(self, record: IdempotencyRecord) -> None: ...
+
+
+class AuditLog(Protocol):
+    def append(
+        self, at: datetime, actor: str | None, action: str, subject: str | None, details: Any
+    ) -> None: ...
+
+
+class ApiKeyStore(Protocol):
+    def insert(self, record: ApiKeyRecord, created_by: str | None) -> None: ...
+    def by_prefix(self, prefix: str) -> ApiKeyRecord | None: ...
+    def revoke(self, key_id: str, at: datetime) -> bool: ...
+    def list(self) -> list[ApiKeyRecord]: ...
+    def count_active(self, role: Role) -> int: ...
+
+
+class MarketStore(Protocol):
+    def upsert(self, market: MarketRecord, now: datetime) -> bool: ...
+    def get(self, code: str) -> MarketRecord | None: ...
+    def list(self, codes: frozenset[str] | None) -> list[MarketRecord]: ...
+    def existing_codes(self, codes: Sequence[str]) -> set[str]: ...
+
+
+class UnitOfWork(Protocol):
+    # Read-only members, so an adapter's concrete store types satisfy them.
+    @property
+    def ledger(self) -> LedgerStore: ...
+    @property
+    def idempotency(self) -> IdempotencyStore: ...
+    @property
+    def audit(self) -> AuditLog: ...
+    @property
+    def keys(self) -> ApiKeyStore: ...
+    @property
+    def markets(self) -> MarketStore: ...
+
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
