@@ -31,7 +31,7 @@ PG_URL = os.environ.get(
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
-        if "engine" in fixtures or "pg_server" in fixtures:
+        if {"engine", "pg_server", "fresh_database_url", "migrated_url"} & set(fixtures):
             item.add_marker(pytest.mark.db)
         if item.get_closest_marker("pg_only") and BACKEND != "postgresql":
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (real concurrency)"))

@@ -32,7 +32,7 @@ def _hash(secret: str) -> str:
 
 
 def _split(token: str) -> tuple[str, str]:
-    parts = token.split("_")
+    parts = token.split("_", 2)  # the secret itself may contain "_"
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX or len(parts[1]) != 12 or len(parts[2]) < 40:
         raise Unauthenticated("malformed API key")
     return parts[1], parts[2]
