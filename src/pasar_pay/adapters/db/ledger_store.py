@@ -7,8 +7,8 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, insert, or_, select, update
-from sqlalchemy.exc import IntegrityError
 
+from pasar_pay.adapters.db.raw import RawSql
 from pasar_pay.adapters.db.tables import (
     ledger_accounts,
     ledger_chain_heads,
@@ -53,6 +53,8 @@ class SqlLedgerStore:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
         self._locking = connection.dialect.name == "postgresql"
+        self._raw = RawSql(connection)
+        self._integrity_error: type[Exception] = connection.dialect.loaded_dbapi.IntegrityError
 
     # -- accounts ---------------------------------------------------------------------------
     def open_accounts(self, specs: Sequence[AccountSpec], now: datetime) -> int:
@@ -88,7 +90,23 @@ class SqlLedgerStore:
         return {row.code: _account(row) for row in self._c.execute(stmt)}
 
     def lock_accounts(self, codes: Sequence[str]) -> dict[str, StoredAccount]:
-        return self._select_accounts(codes, lock=True)
+        """Lock in code order (the hot path: on the driver's cursor)."""
+        if not codes:
+            return {}
+        ordered = sorted(codes)
+        sql = (
+            "SELECT id, code, kind, market_code, vendor_code, qualifier, posted_debits,"
+            " posted_credits, pending_debits, pending_credits FROM ledger_accounts"
+            f" WHERE code IN ({self._raw.placeholders(len(ordered))}) ORDER BY code"
+            + (" FOR UPDATE" if self._locking else "")
+        )
+        found = {}
+        for row in self._raw.all(sql, ordered):
+            spec = AccountSpec(row[1], AccountKind(row[2]), row[3], row[4], row[5])
+            found[row[1]] = StoredAccount(
+                int(row[0]), spec, Balance(int(row[6]), int(row[7]), int(row[8]), int(row[9]))
+            )
+        return found
 
     def get_accounts(self, codes: Sequence[str]) -> dict[str, StoredAccount]:
         return self._select_accounts(codes, lock=False)
@@ -112,53 +130,45 @@ class SqlLedgerStore:
         return [_account(row) for row in self._c.execute(stmt)]
 
     def save_balances(self, balances: Mapping[int, Balance]) -> None:
+        """One statement for all rows (already locked): each round trip costs CPU here."""
         if not balances:
             return
-        from sqlalchemy import bindparam
-
-        stmt = (
-            update(ledger_accounts)
-            .where(_A.id == bindparam("b_id"))
-            .values(
-                posted_debits=bindparam("b_pd"),
-                posted_credits=bindparam("b_pc"),
-                pending_debits=bindparam("b_qd"),
-                pending_credits=bindparam("b_qc"),
-            )
-        )
-        self._c.execute(
-            stmt,
-            [
-                {
-                    "b_id": i,
-                    "b_pd": b.posted_debits,
-                    "b_pc": b.posted_credits,
-                    "b_qd": b.pending_debits,
-                    "b_qc": b.pending_credits,
-                }
-                for i, b in sorted(balances.items())
-            ],
+        rows = sorted(balances.items())
+        cast = "CAST(%s AS BIGINT)"
+        values = ", ".join(f"({cast}, {cast}, {cast}, {cast}, {cast})" for _ in rows)
+        params = [
+            x
+            for i, b in rows
+            for x in (i, b.posted_debits, b.posted_credits, b.pending_debits, b.pending_credits)
+        ]
+        pick = "(SELECT v.{0} FROM v WHERE v.id = ledger_accounts.id)"
+        self._raw.run(
+            f"WITH v(id, pd, pc, qd, qc) AS (VALUES {values}) UPDATE ledger_accounts SET"
+            f" posted_debits = {pick.format('pd')}, posted_credits = {pick.format('pc')},"
+            f" pending_debits = {pick.format('qd')}, pending_credits = {pick.format('qc')}"
+            " WHERE id IN (SELECT id FROM v)",
+            params,
         )
 
     # -- chains -----------------------------------------------------------------------------
     def lock_chain(self, chain: str) -> tuple[int, str]:
-        stmt = select(ledger_chain_heads.c.seq, ledger_chain_heads.c.head_hash).where(
-            ledger_chain_heads.c.chain == chain
+        sql = "SELECT seq, head_hash FROM ledger_chain_heads WHERE chain = %s" + (
+            " FOR UPDATE" if self._locking else ""
         )
-        row = self._c.execute(stmt.with_for_update() if self._locking else stmt).first()
+        row = self._raw.one(sql, [chain])
         if row is None:
             self._c.execute(
                 insert_ignore(self._c, ledger_chain_heads, ["chain"]),
                 [{"chain": chain, "seq": 0, "head_hash": GENESIS_HASH}],
             )
-            row = self._c.execute(stmt.with_for_update() if self._locking else stmt).one()
-        return int(row.seq), str(row.head_hash)
+            row = self._raw.one(sql, [chain])
+            assert row is not None
+        return int(row[0]), str(row[1])
 
     def advance_chain(self, chain: str, seq: int, head_hash: str) -> None:
-        self._c.execute(
-            update(ledger_chain_heads)
-            .where(ledger_chain_heads.c.chain == chain)
-            .values(seq=seq, head_hash=head_hash)
+        self._raw.run(
+            "UPDATE ledger_chain_heads SET seq = %s, head_hash = %s WHERE chain = %s",
+            [seq, head_hash, chain],
         )
 
     def chain_names(self) -> list[str]:
@@ -179,44 +189,50 @@ class SqlLedgerStore:
         account_ids: Mapping[str, int],
         idempotency: tuple[str, str] | None,
     ) -> None:
+        raw = self._raw
         postings = [
-            {
-                "entry_id": e.id,
-                "account_id": account_ids[p.account],
-                "side": p.side.value,
-                "amount": p.amount,
-            }
+            (e.id, account_ids[p.account], p.side.value, p.amount)
             for e in entries
             for p in e.postings
         ]
         rows = [
-            {
-                "id": e.id,
-                "chain": e.chain,
-                "seq": e.seq,
-                "kind": e.kind,
-                "effective_at": e.effective_at,
-                "recorded_at": e.recorded_at,
-                "description": e.description,
-                "reference": e.reference,
-                "metadata": dict(e.metadata),
-                "reverses": e.reverses,
-                "pending_id": e.pending_id,
-                "expires_at": e.expires_at,
-                "posting_count": len(e.postings),
-                "total": sum(p.amount for p in e.postings if p.side is Side.DEBIT),
-                "prev_hash": e.prev_hash,
-                "entry_hash": e.entry_hash,
-                "idempotency_scope": idempotency[0] if idempotency else None,
-                "idempotency_key": idempotency[1] if idempotency else None,
-            }
+            (
+                e.id,
+                e.chain,
+                e.seq,
+                e.kind,
+                raw.time(e.effective_at),
+                raw.time(e.recorded_at),
+                e.description,
+                e.reference,
+                raw.json(dict(e.metadata)),
+                e.reverses,
+                e.pending_id,
+                raw.time(e.expires_at),
+                len(e.postings),
+                sum(p.amount for p in e.postings if p.side is Side.DEBIT),
+                e.prev_hash,
+                e.entry_hash,
+                idempotency[0] if idempotency else None,
+                idempotency[1] if idempotency else None,
+            )
             for e in entries
         ]
         try:
-            self._c.execute(insert(ledger_postings), postings)
-            self._c.execute(insert(ledger_entries), rows)
-        except IntegrityError as error:
-            text = str(error.orig)
+            raw.run(
+                "INSERT INTO ledger_postings (entry_id, account_id, side, amount) VALUES "
+                + ", ".join("(%s, %s, %s, %s)" for _ in postings),
+                [x for row in postings for x in row],
+            )
+            raw.many(
+                "INSERT INTO ledger_entries (id, chain, seq, kind, effective_at, recorded_at,"
+                " description, reference, metadata, reverses, pending_id, expires_at,"
+                " posting_count, total, prev_hash, entry_hash, idempotency_scope,"
+                f" idempotency_key) VALUES ({raw.placeholders(18)})",
+                rows,
+            )
+        except self._integrity_error as error:
+            text = str(error)
             if "pending_id" in text:
                 raise DuplicateKey("pending_resolution") from error
             if "reverses" in text:

@@ -7,13 +7,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
 
+from pasar_pay.adapters.db.raw import RawSql
 from pasar_pay.adapters.db.tables import (
     api_key_markets,
     api_keys,
     audit_log,
-    idempotency_keys,
     markets,
 )
 from pasar_pay.adapters.db.upsert import insert_ignore
@@ -22,46 +21,52 @@ from pasar_pay.services.ports import ApiKeyRecord, DuplicateKey, IdempotencyReco
 
 
 class SqlIdempotencyStore:
+    """On the driver's cursor: every keyed write reads and writes here (see raw.py)."""
+
     def __init__(self, connection: Connection) -> None:
-        self._c = connection
+        self._raw = RawSql(connection)
+        self._integrity_error: type[Exception] = connection.dialect.loaded_dbapi.IntegrityError
 
     def get(self, scope: str, key: str) -> IdempotencyRecord | None:
-        row = self._c.execute(
-            select(idempotency_keys).where(
-                idempotency_keys.c.scope == scope, idempotency_keys.c.key == key
-            )
-        ).first()
+        raw = self._raw
+        row = raw.one(
+            "SELECT operation, request_hash, request, outcome, response, created_at"
+            " FROM idempotency_keys WHERE scope = %s AND key = %s",
+            [scope, key],
+        )
         if row is None:
             return None
+        created = raw.read_time(row[5])
+        assert created is not None
         return IdempotencyRecord(
-            scope=row.scope,
-            key=row.key,
-            operation=row.operation,
-            request_hash=row.request_hash,
-            request=row.request,
-            outcome=row.outcome,
-            response=row.response,
-            created_at=row.created_at,
+            scope=scope,
+            key=key,
+            operation=row[0],
+            request_hash=row[1],
+            request=raw.read_json(row[2]),
+            outcome=row[3],
+            response=raw.read_json(row[4]),
+            created_at=created,
         )
 
     def insert(self, record: IdempotencyRecord) -> None:
+        raw = self._raw
         try:
-            self._c.execute(
-                insert(idempotency_keys),
+            raw.run(
+                "INSERT INTO idempotency_keys (scope, key, operation, request_hash, request,"
+                " outcome, response, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
                 [
-                    {
-                        "scope": record.scope,
-                        "key": record.key,
-                        "operation": record.operation,
-                        "request_hash": record.request_hash,
-                        "request": record.request,
-                        "outcome": record.outcome,
-                        "response": record.response,
-                        "created_at": record.created_at,
-                    }
+                    record.scope,
+                    record.key,
+                    record.operation,
+                    record.request_hash,
+                    raw.json(record.request),
+                    record.outcome,
+                    raw.json(record.response),
+                    raw.time(record.created_at),
                 ],
             )
-        except IntegrityError as error:
+        except self._integrity_error as error:
             raise DuplicateKey("idempotency") from error
 
 
