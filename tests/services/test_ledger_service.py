@@ -258,7 +258,10 @@ def test_same_key_different_request_names_the_fields(books: Container, clock: Fa
     with pytest.raises(Conflict) as conflict:
         books.ledger.post(draft(clock, CLEARING, RECEIVABLE, 600), idem=key)
     assert conflict.value.code == "idempotency_key_reused"
-    assert conflict.value.details["fields"] == ["entries[0].postings[0].amount", "entries[0].postings[1].amount"]
+    assert conflict.value.details["fields"] == [
+        "entries[0].postings[0].amount",
+        "entries[0].postings[1].amount",
+    ]
 
 
 def test_a_remembered_failure_is_returned_again(books: Container, clock: FakeClock) -> None:
