@@ -20,6 +20,7 @@ from pasar_pay.services.ledger import LedgerService
 from pasar_pay.services.ledger_reads import LedgerReader
 from pasar_pay.services.markets import MarketService
 from pasar_pay.services.ports import Clock
+from pasar_pay.services.registry import RegistryService
 
 # Banks whose clearing accounts every market gets (configurable per market later).
 DEFAULT_BANKS = ("BNI", "BANKJATENG")
@@ -62,6 +63,10 @@ class Container:
     @cached_property
     def markets(self) -> MarketService:
         return MarketService(self.uow, self.clock, DEFAULT_BANKS)
+
+    @cached_property
+    def registry(self) -> RegistryService:
+        return RegistryService(self.uow, self.clock)
 
     @cached_property
     def verifier(self) -> ChainVerifier:

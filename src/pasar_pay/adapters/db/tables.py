@@ -188,9 +188,77 @@ audit_log = Table(
 
 # Tables whose rows may never change once written (enforced by triggers in the migrations).
 APPEND_ONLY_TABLES = (
+    "placement_events",
     "ledger_entries",
     "ledger_postings",
     "idempotency_keys",
     "ledger_digests",
     "audit_log",
+)
+
+# -- registry ---------------------------------------------------------------------------------
+market_profiles = Table(
+    "market_profiles",
+    metadata,
+    Column("market_code", String(40), ForeignKey("markets.code"), primary_key=True),
+    Column("cashless_since", Date, nullable=True),
+    Column("channels", JSONType, nullable=False),  # e.g. ["qris", "va:BNI", "cash"]
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+vendors = Table(
+    "vendors",
+    metadata,
+    Column("code", String(40), primary_key=True),
+    Column("name", String(120), nullable=False),
+    Column("phone", String(20), nullable=True),
+    Column("trader_card", String(40), nullable=True, unique=True),
+    Column("cadence", String(10), nullable=False),
+    Column("netting_opt_in", Boolean, nullable=False),
+    Column("synthetic", Boolean, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+stalls = Table(
+    "stalls",
+    metadata,
+    Column("code", String(40), primary_key=True),
+    Column("market_code", String(40), ForeignKey("markets.code"), nullable=False, index=True),
+    Column("block", String(20), nullable=False),
+    Column("number", String(20), nullable=False),
+    Column("stall_type", String(10), nullable=False),
+    Column("area_cm2", Integer, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("electricity_meter", String(40), nullable=True),
+    Column("synthetic", Boolean, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("market_code", "block", "number"),
+    CheckConstraint("area_cm2 > 0", name="area_positive"),
+)
+
+placements = Table(
+    "placements",
+    metadata,
+    Column("id", String(40), primary_key=True),  # the SHP number
+    Column("stall_code", String(40), ForeignKey("stalls.code"), nullable=False, index=True),
+    Column("vendor_code", String(40), ForeignKey("vendors.code"), nullable=False, index=True),
+    Column("status", String(12), nullable=False),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date, nullable=True),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+placement_events = Table(
+    "placement_events",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), Identity(), primary_key=True),
+    Column("placement_id", String(40), ForeignKey("placements.id"), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("vendor_code", String(40), nullable=False),
+    Column("effective_from", Date, nullable=False),
+    Column("effective_to", Date, nullable=True),
+    Column("fee", BigInteger, nullable=False),
+    Column("note", String(500), nullable=False),
+    Column("actor", String(36), nullable=True),
+    Column("at", UTCDateTime, nullable=False),
 )

@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy import Connection, Engine
 
 from pasar_pay.adapters.db.ledger_store import SqlLedgerStore
+from pasar_pay.adapters.db.registry_store import SqlRegistryStore
 from pasar_pay.adapters.db.stores import (
     SqlApiKeyStore,
     SqlAuditLog,
@@ -22,6 +23,7 @@ class SqlUnitOfWork:
     audit: SqlAuditLog
     keys: SqlApiKeyStore
     markets: SqlMarketStore
+    registry: SqlRegistryStore
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -36,6 +38,7 @@ class SqlUnitOfWork:
         self.audit = SqlAuditLog(connection)
         self.keys = SqlApiKeyStore(connection)
         self.markets = SqlMarketStore(connection)
+        self.registry = SqlRegistryStore(connection)
         return self
 
     @property

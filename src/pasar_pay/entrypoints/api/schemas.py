@@ -124,7 +124,7 @@ class MarketOut(BaseModel):
 class KeyIn(Strict):
     role: Literal["finance", "manager", "collector", "vendor", "shopper", "bank"]
     label: Annotated[str, Field(min_length=1, max_length=200)]
-    markets: Annotated[list[str], Field(max_length=44)] = []
+    markets: Annotated[list[str], Field(default_factory=list, max_length=44)]
     vendor: Annotated[str | None, Field(max_length=40)] = None
     bank: Annotated[str | None, Field(max_length=40)] = None
 

@@ -35,6 +35,21 @@ _KEYS: dict[str, dict[str, object]] = {
 }
 
 
+@app.command("registry")
+def registry(seed: int = 2026) -> None:
+    """Generate the SYNTHETIC registry (~16,000 stalls, ~13,500 vendors) and load it."""
+    from pasar_pay.domain.registry.demo import MarketSize, generate
+
+    container = Container(load_settings())
+    markets = container.registry.markets_for_demo()
+    demo = generate([MarketSize(m.code, m.stalls_estimate) for m in markets], seed=seed)
+    stalls, vendors = container.registry.load_demo(demo)
+    console.print(
+        f"synthetic registry: {len(demo.stalls)} stalls ({stalls} new), "
+        f"{len(demo.vendors)} vendors ({vendors} new), seed {seed}"
+    )
+
+
 @app.command("seed")
 def seed() -> None:
     """Create (or reuse) demo keys and post a synthetic charge and payment."""

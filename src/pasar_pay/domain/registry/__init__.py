@@ -1,0 +1,1 @@
+"""The market registry: markets, stalls, vendors (placement rights live in billing/placement)."""
