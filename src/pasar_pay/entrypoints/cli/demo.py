@@ -19,20 +19,33 @@ from pasar_pay.domain.ledger import EntryDraft, EntryKind, Posting
 from pasar_pay.entrypoints.wiring import Container
 from pasar_pay.services.api_keys import Unauthenticated
 from pasar_pay.services.idempotency import IdempotencyKey
+from pasar_pay.services.ports import StallFilter
 
 app = typer.Typer(help="Synthetic demo data", no_args_is_help=True)
 console = Console()
 
 DEMO_MARKET = "PSR-GEDE"
-DEMO_VENDOR = "V-DEMO-0001"
-_KEYS: dict[str, dict[str, object]] = {
-    "finance": {"role": Role.FINANCE},
-    "manager": {"role": Role.MANAGER, "markets": frozenset({DEMO_MARKET})},
-    "collector": {"role": Role.COLLECTOR, "markets": frozenset({DEMO_MARKET})},
-    "vendor": {"role": Role.VENDOR, "vendor_code": DEMO_VENDOR},
-    "shopper": {"role": Role.SHOPPER},
-    "bank": {"role": Role.BANK, "bank_code": "BNI"},
-}
+
+
+def _demo_vendor(container: Container) -> str:
+    """A synthetic vendor holding a stall in the demo market (from `demo registry`)."""
+    with container.uow() as uow:
+        for stall in uow.registry.list_stalls(StallFilter(market=DEMO_MARKET), None, 50):
+            holder = uow.registry.active_placement(stall.code)
+            if holder is not None:
+                return holder.vendor_code
+    raise typer.BadParameter("run `pasar-pay demo registry` first")
+
+
+def _bindings(vendor: str) -> dict[str, dict[str, object]]:
+    return {
+        "finance": {"role": Role.FINANCE},
+        "manager": {"role": Role.MANAGER, "markets": frozenset({DEMO_MARKET})},
+        "collector": {"role": Role.COLLECTOR, "markets": frozenset({DEMO_MARKET})},
+        "vendor": {"role": Role.VENDOR, "vendor_code": vendor},
+        "shopper": {"role": Role.SHOPPER},
+        "bank": {"role": Role.BANK, "bank_code": "BNI"},
+    }
 
 
 @app.command("registry")
@@ -54,9 +67,10 @@ def registry(seed: int = 2026) -> None:
 def seed() -> None:
     """Create (or reuse) demo keys and post a synthetic charge and payment."""
     container = Container(load_settings())
+    vendor = _demo_vendor(container)
     path = container.settings.data_dir / "demo-keys.json"
     saved: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
-    for name, binding in _KEYS.items():
+    for name, binding in _bindings(vendor).items():
         token = saved.get(name)
         if token:
             try:
@@ -70,8 +84,7 @@ def seed() -> None:
     path.write_text(json.dumps(saved, indent=2))
     path.chmod(0o600)
 
-    container.ledger.open_accounts(chart.vendor_accounts(DEMO_VENDOR, [DEMO_MARKET]))
-    receivable = chart.market_receivable(DEMO_MARKET, DEMO_VENDOR).code
+    receivable = chart.market_receivable(DEMO_MARKET, vendor).code
     now = datetime.now(UTC)
     synthetic = {"synthetic": "true"}
     charge = EntryDraft(
@@ -100,6 +113,6 @@ def seed() -> None:
     )
     for key, draft in (("demo-charge-1", charge), ("demo-payment-1", payment)):
         container.ledger.post(draft, idem=IdempotencyKey("demo", key), request={"demo": key})
-    console.print(f"demo keys in {path} (synthetic data, development only)")
+    console.print(f"demo keys in {path} (synthetic data, development only); vendor {vendor}")
     for name, token in saved.items():
         print(f"  {name:<10} {token}")
