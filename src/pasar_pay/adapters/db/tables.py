@@ -188,6 +188,8 @@ audit_log = Table(
 
 # Tables whose rows may never change once written (enforced by triggers in the migrations).
 APPEND_ONLY_TABLES = (
+    "bill_movements",
+    "bills",
     "placement_events",
     "ledger_entries",
     "ledger_postings",
@@ -261,4 +263,147 @@ placement_events = Table(
     Column("note", String(500), nullable=False),
     Column("actor", String(36), nullable=True),
     Column("at", UTCDateTime, nullable=False),
+)
+
+# -- tariffs and billing -----------------------------------------------------------------------
+tariffs = Table(
+    "tariffs",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), Identity(), primary_key=True),
+    Column("market_class", String(10), nullable=False),
+    Column("stall_type", String(10), nullable=False),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date, nullable=True),
+    Column("legal_basis", String(200), nullable=False),
+    Column("service_per_m2_day", Integer, nullable=False),
+    Column("cleaning_per_m2_day", Integer, nullable=False),
+    Column("fixed_per_month", Integer, nullable=False),
+    Column("electricity_per_kwh", Integer, nullable=False),
+    Column("to_verify", Boolean, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("market_class", "stall_type", "valid_from"),
+)
+
+billing_runs = Table(
+    "billing_runs",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("cadence", String(10), nullable=False),
+    Column("requested_by", String(36), nullable=True),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("bills_created", Integer, nullable=False),
+    Column("amount_created", BigInteger, nullable=False),
+)
+
+bills = Table(
+    "bills",
+    metadata,
+    Column("id", String(80), primary_key=True),
+    Column("stall_code", String(40), ForeignKey("stalls.code"), nullable=False),
+    Column("vendor_code", String(40), ForeignKey("vendors.code"), nullable=False, index=True),
+    Column("market_code", String(40), ForeignKey("markets.code"), nullable=False, index=True),
+    Column("cadence", String(10), nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("due_date", Date, nullable=False, index=True),
+    Column("amount", BigInteger, nullable=False),
+    Column("computation", JSONType, nullable=False),
+    Column("to_verify", Boolean, nullable=False),
+    Column("run_id", String(36), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("stall_code", "period_start"),
+    CheckConstraint("amount >= 0", name="amount_not_negative"),
+)
+
+# Every change to what a bill still owes: payment, credit applied, penalty, waiver, adjustment.
+# Positive amounts add to what is owed (penalty), negative reduce it. Append-only.
+bill_movements = Table(
+    "bill_movements",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), Identity(), primary_key=True),
+    Column("bill_id", String(80), ForeignKey("bills.id"), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("entry_id", String(36), nullable=True),
+    Column("as_of", Date, nullable=True),  # penalty accrual date
+    Column("note", String(500), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+)
+Index(
+    "uq_bill_movements_penalty_day",
+    bill_movements.c.bill_id,
+    bill_movements.c.kind,
+    bill_movements.c.as_of,
+    unique=True,
+)
+
+channel_outages = Table(
+    "channel_outages",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), Identity(), primary_key=True),
+    Column("market_code", String(40), ForeignKey("markets.code"), nullable=True),
+    Column("channel", String(40), nullable=False),
+    Column("first_day", Date, nullable=False),
+    Column("last_day", Date, nullable=False),
+    Column("note", String(500), nullable=False),
+    Column("recorded_by", String(36), nullable=True),
+    Column("at", UTCDateTime, nullable=False),
+)
+
+dunning_states = Table(
+    "dunning_states",
+    metadata,
+    Column("stall_code", String(40), ForeignKey("stalls.code"), primary_key=True),
+    Column("state", String(12), nullable=False),
+    Column("since", Date, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+objections = Table(
+    "objections",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("bill_id", String(80), ForeignKey("bills.id"), nullable=False, index=True),
+    Column("vendor_code", String(40), nullable=False),
+    Column("reason", String(1000), nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("resolution", String(1000), nullable=True),
+    Column("resolved_by", String(36), nullable=True),
+    Column("entry_id", String(36), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("resolved_at", UTCDateTime, nullable=True),
+)
+
+cash_receipts = Table(
+    "cash_receipts",
+    metadata,
+    Column("id", String(36), primary_key=True),  # generated on the collector's device
+    Column("receipt_no", String(40), nullable=False, unique=True),
+    Column("collector", String(40), nullable=False),
+    Column("market_code", String(40), ForeignKey("markets.code"), nullable=False),
+    Column("vendor_code", String(40), ForeignKey("vendors.code"), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("collected_at", UTCDateTime, nullable=False),
+    Column("entry_id", String(36), nullable=False),
+    Column("deposit_id", String(36), nullable=True, index=True),
+    Column("synced_at", UTCDateTime, nullable=False),
+    CheckConstraint("amount > 0", name="amount_positive"),
+)
+
+deposits = Table(
+    "deposits",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("market_code", String(40), ForeignKey("markets.code"), nullable=False),
+    Column("collector", String(40), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("sts_number", String(40), nullable=True, unique=True),
+    Column("submitted_at", UTCDateTime, nullable=False),
+    Column("verified_by", String(36), nullable=True),
+    Column("verified_at", UTCDateTime, nullable=True),
+    Column("entry_id", String(36), nullable=True),
 )
