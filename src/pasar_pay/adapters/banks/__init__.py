@@ -1,0 +1,1 @@
+"""Bank connectors: SNAP signing/verification and (later) statement parsers."""
