@@ -190,6 +190,7 @@ def upgrade() -> None:
         sa.Column("amount", sa.BigInteger(), nullable=False),
         sa.Column("entry_id", sa.String(length=36), nullable=True),
         sa.Column("as_of", sa.Date(), nullable=True),
+        sa.Column("months", sa.Integer(), nullable=True),
         sa.Column("note", sa.String(length=500), nullable=False),
         sa.Column("at", UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(

@@ -13,6 +13,8 @@ from typing import Any, Protocol, Self
 
 from pasar_pay.domain.access import Role
 from pasar_pay.domain.accounts import AccountSpec
+from pasar_pay.domain.billing.outages import Outage
+from pasar_pay.domain.billing.tariffs import TariffVersion
 from pasar_pay.domain.ledger import Balance, Posting
 from pasar_pay.domain.registry.model import StallSpec, StallStatus, VendorSpec
 
@@ -151,6 +153,97 @@ class RegistryStore(Protocol):
     def bulk_placements(self, rows: Sequence[dict[str, Any]]) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Billable:
+    stall_code: str
+    market_code: str
+    stall_type: str
+    area_cm2: int
+    status: str
+    kelas: str | None
+    vendor_code: str
+    cadence: str
+    held_from: date
+
+
+@dataclass(frozen=True, slots=True)
+class BillRow:
+    id: str
+    stall_code: str
+    vendor_code: str
+    market_code: str
+    cadence: str
+    period_start: date
+    period_end: date
+    due_date: date
+    amount: int
+    computation: dict[str, Any]
+    to_verify: bool
+    run_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class BillRecord:
+    id: str
+    stall_code: str
+    vendor_code: str
+    market_code: str
+    cadence: str
+    period_start: date
+    period_end: date
+    due_date: date
+    amount: int
+    owed: int  # amount + penalties - payments, credit, waivers, adjustments
+    computation: dict[str, Any]
+    to_verify: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BillsFilter:
+    vendor: str | None = None
+    markets: frozenset[str] | None = None
+    stall: str | None = None
+    open_only: bool = False
+    ids: frozenset[str] | None = None
+    lock: bool = False
+
+
+class BillingStore(Protocol):
+    def tariff_versions(self) -> list[TariffVersion]: ...
+    def add_tariffs(self, versions: Sequence[TariffVersion], now: datetime) -> int: ...
+    def billable(self, market_codes: Sequence[str] | None) -> list[Billable]: ...
+    def insert_bills(self, rows: Sequence[BillRow], now: datetime) -> set[str]: ...
+    def record_run(
+        self,
+        run_id: str,
+        first: date,
+        last: date,
+        cadence: str,
+        by: str | None,
+        created: int,
+        amount: int,
+        now: datetime,
+    ) -> None: ...
+    def bills(self, flt: BillsFilter, after: str | None, limit: int) -> list[BillRecord]: ...
+    def movements(self, bill_id: str) -> list[dict[str, Any]]: ...
+    def add_movements(self, rows: Sequence[dict[str, Any]]) -> None: ...
+    def penalty_months(self, bill_ids: Sequence[str]) -> dict[str, int]: ...
+    def principal_paid(self, bill_ids: Sequence[str]) -> dict[str, int]: ...
+    def outages(self, market: str | None) -> list[Outage]: ...
+    def add_outage(
+        self,
+        market: str | None,
+        channel: str,
+        first: date,
+        last: date,
+        note: str,
+        by: str | None,
+        now: datetime,
+    ) -> None: ...
+    def dunning(self, stall: str) -> tuple[str, date] | None: ...
+    def save_dunning(self, stall: str, state: str, since: date, now: datetime) -> None: ...
+
+
 class LedgerStore(Protocol):
     def open_accounts(self, specs: Sequence[AccountSpec], now: datetime) -> int: ...
     def lock_accounts(self, codes: Sequence[str]) -> dict[str, StoredAccount]: ...
@@ -229,6 +322,8 @@ class UnitOfWork(Protocol):
     def markets(self) -> MarketStore: ...
     @property
     def registry(self) -> RegistryStore: ...
+    @property
+    def billing(self) -> BillingStore: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -329,6 +329,7 @@ bill_movements = Table(
     Column("amount", BigInteger, nullable=False),
     Column("entry_id", String(36), nullable=True),
     Column("as_of", Date, nullable=True),  # penalty accrual date
+    Column("months", Integer, nullable=True),  # penalty months this accrual covers
     Column("note", String(500), nullable=False),
     Column("at", UTCDateTime, nullable=False),
 )

@@ -7,6 +7,7 @@ from typing import Self
 
 from sqlalchemy import Connection, Engine
 
+from pasar_pay.adapters.db.billing_store import SqlBillingStore
 from pasar_pay.adapters.db.ledger_store import SqlLedgerStore
 from pasar_pay.adapters.db.registry_store import SqlRegistryStore
 from pasar_pay.adapters.db.stores import (
@@ -24,6 +25,7 @@ class SqlUnitOfWork:
     keys: SqlApiKeyStore
     markets: SqlMarketStore
     registry: SqlRegistryStore
+    billing: SqlBillingStore
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -39,6 +41,7 @@ class SqlUnitOfWork:
         self.keys = SqlApiKeyStore(connection)
         self.markets = SqlMarketStore(connection)
         self.registry = SqlRegistryStore(connection)
+        self.billing = SqlBillingStore(connection)
         return self
 
     @property

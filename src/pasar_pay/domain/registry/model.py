@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from pasar_pay.domain.billing.periods import Cadence
 from pasar_pay.domain.errors import ValidationFailed
+
+__all__ = ["Cadence", "MarketSpec", "StallSpec", "StallStatus", "VendorSpec"]
 
 
 class StallStatus(StrEnum):
@@ -16,12 +19,6 @@ class StallStatus(StrEnum):
     DAMAGED = "damaged"
     CLOSED = "closed"
     SEALED = "sealed"  # disegel after SP3: arrears stay due
-
-
-class Cadence(StrEnum):
-    DAILY = "daily"
-    WEEKLY = "weekly"
-    MONTHLY = "monthly"
 
 
 STALL_TYPES = ("kios", "los", "pelataran")

@@ -1,0 +1,236 @@
+"""Tariffs and billing runs: one bill per stall and period, posted to the ledger in batches.
+
+A run is idempotent: bills are unique per (stall, period start) and only newly inserted bills
+get a receivable entry, in the same transaction, so two runs (even concurrent) bill once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from pasar_pay.domain import accounts as chart
+from pasar_pay.domain.access import Principal, Role
+from pasar_pay.domain.accounts import Side
+from pasar_pay.domain.billing.area import StallArea
+from pasar_pay.domain.billing.bill_calc import BillComputation, compute_bill
+from pasar_pay.domain.billing.due_dates import DEFAULT_DUE_RULE, DueDateRule, due_date
+from pasar_pay.domain.billing.periods import Cadence, split_periods
+from pasar_pay.domain.billing.tariffs import (
+    StallType,
+    TariffBook,
+    TariffVersion,
+    market_class_from_registry,
+    perda_5_2016_tariffs,
+)
+from pasar_pay.domain.errors import ValidationFailed
+from pasar_pay.domain.ledger import EntryDraft, EntryKind, Posting
+from pasar_pay.services.digest import JAKARTA
+from pasar_pay.services.ledger import LedgerService
+from pasar_pay.services.ports import Billable, BillRow, Clock, UnitOfWorkFactory
+
+CHUNK = 1000
+Progress = Callable[[int], None]
+
+
+def computation_json(comp: BillComputation) -> dict[str, Any]:
+    """What the vendor sees: every line of how the amount was reached."""
+    return {
+        "stall_type": comp.stall_type.value,
+        "market_class": comp.market_class.value,
+        "area_cm2": comp.area.cm2,
+        "first": comp.first.isoformat(),
+        "last": comp.last.isoformat(),
+        "charged_days": comp.charged_days,
+        "lines": [
+            {
+                "component": line.component.value,
+                "first": line.first.isoformat(),
+                "last": line.last.isoformat(),
+                "quantity": str(line.quantity),
+                "unit": line.unit,
+                "unit_price": line.unit_price,
+                "amount": line.amount,
+                "legal_basis": line.legal_basis,
+                "to_verify": line.to_verify,
+            }
+            for line in comp.lines
+        ],
+        "total": comp.total,
+        "explanation": comp.breakdown(),
+    }
+
+
+def start_of_day(day: date) -> datetime:
+    return datetime.combine(day, time(0), JAKARTA)
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    run_id: str
+    considered: int
+    created: int
+    amount: int
+    skipped_inactive: int
+
+
+class BillingService:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        ledger: LedgerService,
+        due_rule: DueDateRule = DEFAULT_DUE_RULE,
+    ) -> None:
+        self._uow = uow_factory
+        self._clock = clock
+        self._ledger = ledger
+        self._due_rule = due_rule
+
+    # -- tariffs ------------------------------------------------------------------------------
+    def seed_tariffs(self) -> int:
+        """Load the Perda 5/2016 seed (kios/los values marked to verify); safe to repeat."""
+        with self._uow() as uow:
+            created = uow.billing.add_tariffs(perda_5_2016_tariffs().versions(), self._clock())
+            uow.commit()
+        return created
+
+    def tariffs(self) -> list[TariffVersion]:
+        with self._uow() as uow:
+            return uow.billing.tariff_versions()
+
+    def add_tariff(self, caller: Principal, version: TariffVersion) -> None:
+        caller.require_role(Role.FINANCE)
+        with self._uow() as uow:
+            TariffBook(uow.billing.tariff_versions()).with_version(version)  # refuses overlaps
+            uow.billing.add_tariffs([version], self._clock())
+            uow.audit.append(
+                self._clock(),
+                caller.key_id,
+                "tariff.add",
+                version.label(),
+                {"legal_basis": version.legal_basis},
+            )
+            uow.commit()
+
+    # -- runs ---------------------------------------------------------------------------------
+    def run(
+        self,
+        caller: Principal | None,
+        first: date,
+        last: date,
+        *,
+        markets: Sequence[str] | None = None,
+        progress: Progress | None = None,
+    ) -> RunResult:
+        """Bill every held, active stall for [first, last] in each vendor's cadence."""
+        if caller is not None:
+            caller.require_role(Role.FINANCE, Role.MANAGER)
+            if not caller.city_wide:
+                markets = sorted(set(markets or caller.markets) & caller.markets) or ["-"]
+        if last < first or (last - first).days > 366:
+            raise ValidationFailed("a run covers 1 to 366 days", code="billing.run_period")
+        with self._uow() as uow:
+            book = TariffBook(uow.billing.tariff_versions())
+            billable = uow.billing.billable(markets)
+        run_id = str(uuid.uuid4())
+        created = amount = skipped = 0
+        for start in range(0, len(billable), CHUNK):
+            chunk = billable[start : start + CHUNK]
+            rows = []
+            for stall in chunk:
+                if stall.status != "active":
+                    skipped += 1  # vacant, damaged, closed or sealed stalls are not charged
+                    continue
+                rows += self._bills_for(book, stall, first, last, run_id)
+            new_ids, new_amount = self._commit_chunk(rows, chunk)
+            created += len(new_ids)
+            amount += new_amount
+            if progress:
+                progress(len(chunk))
+        with self._uow() as uow:
+            uow.billing.record_run(
+                run_id,
+                first,
+                last,
+                "vendor",
+                caller.key_id if caller else None,
+                created,
+                amount,
+                self._clock(),
+            )
+            uow.commit()
+        return RunResult(run_id, len(billable), created, amount, skipped)
+
+    def _bills_for(
+        self, book: TariffBook, stall: Billable, first: date, last: date, run_id: str
+    ) -> list[BillRow]:
+        cadence = Cadence(stall.cadence)
+        rows = []
+        for p_first, p_last in split_periods(cadence, first, last):
+            if p_last < stall.held_from:
+                continue
+            begin = max(p_first, stall.held_from)
+            comp = compute_bill(
+                book,
+                stall_type=StallType(stall.stall_type),
+                market_class=market_class_from_registry(stall.kelas),
+                area=StallArea(stall.area_cm2),
+                first=begin,
+                last=p_last,
+            )
+            if comp.total <= 0:
+                continue
+            rows.append(
+                BillRow(
+                    id=f"RET-{begin:%Y%m%d}-{stall.stall_code}",
+                    stall_code=stall.stall_code,
+                    vendor_code=stall.vendor_code,
+                    market_code=stall.market_code,
+                    cadence=cadence.value,
+                    period_start=begin,
+                    period_end=p_last,
+                    due_date=due_date(cadence, p_last, self._due_rule),
+                    amount=comp.total,
+                    computation=computation_json(comp),
+                    to_verify=comp.to_verify,
+                    run_id=run_id,
+                )
+            )
+        return rows
+
+    def _commit_chunk(self, rows: list[BillRow], chunk: list[Billable]) -> tuple[set[str], int]:
+        with self._uow() as uow:
+            now = self._clock()
+            uow.ledger.open_accounts(
+                [chart.market_receivable(s.market_code, s.vendor_code) for s in chunk], now
+            )
+            new_ids = uow.billing.insert_bills(rows, now)
+            drafts = [
+                EntryDraft(
+                    kind=EntryKind.STANDARD,
+                    effective_at=start_of_day(row.period_start),
+                    description=f"retribusi {row.period_start}..{row.period_end} {row.stall_code}",
+                    chain=row.market_code,
+                    reference=row.id,
+                    postings=(
+                        Posting(
+                            chart.market_receivable(row.market_code, row.vendor_code).code,
+                            Side.DEBIT,
+                            row.amount,
+                        ),
+                        Posting(
+                            chart.retribution_revenue(row.market_code).code, Side.CREDIT, row.amount
+                        ),
+                    ),
+                )
+                for row in rows
+                if row.id in new_ids
+            ]
+            if drafts:
+                self._ledger.write(uow, drafts)
+            uow.commit()
+        return new_ids, sum(d.postings[0].amount for d in drafts)
