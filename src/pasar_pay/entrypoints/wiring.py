@@ -19,6 +19,8 @@ from pasar_pay.services.digest import DigestService
 from pasar_pay.services.ledger import LedgerService
 from pasar_pay.services.ledger_reads import LedgerReader
 from pasar_pay.services.markets import MarketService
+from pasar_pay.services.bill_payments import BillPayments
+from pasar_pay.services.billing import BillingService
 from pasar_pay.services.ports import Clock
 from pasar_pay.services.registry import RegistryService
 
@@ -67,6 +69,14 @@ class Container:
     @cached_property
     def registry(self) -> RegistryService:
         return RegistryService(self.uow, self.clock)
+
+    @cached_property
+    def billing(self) -> BillingService:
+        return BillingService(self.uow, self.clock, self.ledger)
+
+    @cached_property
+    def bill_payments(self) -> BillPayments:
+        return BillPayments(self.ledger)
 
     @cached_property
     def verifier(self) -> ChainVerifier:
