@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy import Connection, Engine
 
 from pasar_pay.adapters.db.billing_store import SqlBillingStore
+from pasar_pay.adapters.db.cash_store import SqlCashStore
 from pasar_pay.adapters.db.ledger_store import SqlLedgerStore
 from pasar_pay.adapters.db.registry_store import SqlRegistryStore
 from pasar_pay.adapters.db.stores import (
@@ -26,6 +27,7 @@ class SqlUnitOfWork:
     markets: SqlMarketStore
     registry: SqlRegistryStore
     billing: SqlBillingStore
+    cash: SqlCashStore
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -42,6 +44,7 @@ class SqlUnitOfWork:
         self.markets = SqlMarketStore(connection)
         self.registry = SqlRegistryStore(connection)
         self.billing = SqlBillingStore(connection)
+        self.cash = SqlCashStore(connection)
         return self
 
     @property
