@@ -14,13 +14,17 @@ from pasar_pay.adapters.db.unit_of_work import SqlUnitOfWorkFactory
 from pasar_pay.config import Mode, Settings
 from pasar_pay.services.adjustments import AdjustmentService
 from pasar_pay.services.api_keys import ApiKeyService
+from pasar_pay.services.bill_payments import BillPayments
+from pasar_pay.services.billing import BillingService
+from pasar_pay.services.bills import BillReader
+from pasar_pay.services.cash import CashService
 from pasar_pay.services.chain_verify import ChainVerifier
+from pasar_pay.services.collections import CollectionsService
 from pasar_pay.services.digest import DigestService
 from pasar_pay.services.ledger import LedgerService
 from pasar_pay.services.ledger_reads import LedgerReader
 from pasar_pay.services.markets import MarketService
-from pasar_pay.services.bill_payments import BillPayments
-from pasar_pay.services.billing import BillingService
+from pasar_pay.services.objections import ObjectionService
 from pasar_pay.services.ports import Clock
 from pasar_pay.services.registry import RegistryService
 
@@ -77,6 +81,22 @@ class Container:
     @cached_property
     def bill_payments(self) -> BillPayments:
         return BillPayments(self.ledger)
+
+    @cached_property
+    def bills(self) -> BillReader:
+        return BillReader(self.uow)
+
+    @cached_property
+    def collections(self) -> CollectionsService:
+        return CollectionsService(self.uow, self.clock, self.ledger)
+
+    @cached_property
+    def cash(self) -> CashService:
+        return CashService(self.uow, self.clock, self.ledger, self.bill_payments)
+
+    @cached_property
+    def objections(self) -> ObjectionService:
+        return ObjectionService(self.uow, self.clock, self.ledger)
 
     @cached_property
     def verifier(self) -> ChainVerifier:

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine
 from pasar_pay.adapters.db.billing_store import SqlBillingStore
 from pasar_pay.adapters.db.cash_store import SqlCashStore
 from pasar_pay.adapters.db.ledger_store import SqlLedgerStore
+from pasar_pay.adapters.db.objection_store import SqlObjectionStore
 from pasar_pay.adapters.db.registry_store import SqlRegistryStore
 from pasar_pay.adapters.db.stores import (
     SqlApiKeyStore,
@@ -28,6 +29,7 @@ class SqlUnitOfWork:
     registry: SqlRegistryStore
     billing: SqlBillingStore
     cash: SqlCashStore
+    objections: SqlObjectionStore
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -45,6 +47,7 @@ class SqlUnitOfWork:
         self.registry = SqlRegistryStore(connection)
         self.billing = SqlBillingStore(connection)
         self.cash = SqlCashStore(connection)
+        self.objections = SqlObjectionStore(connection)
         return self
 
     @property
