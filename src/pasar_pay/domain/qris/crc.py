@@ -1,0 +1,30 @@
+"""CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF, no reflection, no final XOR) for tag 63."""
+
+from __future__ import annotations
+
+import binascii
+
+CRC_TAG_HEADER = "6304"
+
+
+def crc16(data: bytes) -> int:
+    # crc_hqx is CCITT with a caller-chosen seed: seeding 0xFFFF gives CCITT-FALSE exactly.
+    return binascii.crc_hqx(data, 0xFFFF)
+
+
+def format_crc(value: int) -> str:
+    """Four upper-case hex digits, zero-padded (`007B`, never `7B`)."""
+    return f"{value & 0xFFFF:04X}"
+
+
+def crc_of(text_through_header: str) -> str:
+    """CRC text for a payload prefix that already ends with the literal `6304`.
+
+    Computed over UTF-8 bytes: non-ASCII in template 64 counts as several bytes here, never
+    as UTF-16 code units.
+    """
+    return format_crc(crc16(text_through_header.encode("utf-8")))
+
+
+def is_hex4(value: str) -> bool:
+    return len(value) == 4 and all(c in "0123456789abcdefABCDEF" for c in value)
