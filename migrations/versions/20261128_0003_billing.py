@@ -223,11 +223,73 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("objections", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_objections_bill_id"), ["bill_id"], unique=False)
+    op.create_table(
+        "qris_merchants",
+        sa.Column("id", sa.String(length=60), nullable=False),
+        sa.Column("market_code", sa.String(length=40), nullable=True),
+        sa.Column("vendor_code", sa.String(length=40), nullable=True),
+        sa.Column("acquirer_code", sa.String(length=40), nullable=False),
+        sa.Column("guid", sa.String(length=32), nullable=False),
+        sa.Column("pan", sa.String(length=19), nullable=False),
+        sa.Column("merchant_id", sa.String(length=15), nullable=False),
+        sa.Column("nmid", sa.String(length=15), nullable=False),
+        sa.Column("mcc", sa.String(length=4), nullable=False),
+        sa.Column("criteria", sa.String(length=3), nullable=False),
+        sa.Column("name", sa.String(length=25), nullable=False),
+        sa.Column("city", sa.String(length=15), nullable=False),
+        sa.Column("postal_code", sa.String(length=10), nullable=True),
+        sa.Column("static_payload", sa.Text(), nullable=False),
+        sa.Column("fictitious", sa.Boolean(), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["market_code"], ["markets.code"], name=op.f("fk_qris_merchants_market_code_markets")
+        ),
+        sa.ForeignKeyConstraint(
+            ["vendor_code"], ["vendors.code"], name=op.f("fk_qris_merchants_vendor_code_vendors")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_qris_merchants")),
+    )
+    op.create_table(
+        "payment_intents",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("kind", sa.String(length=10), nullable=False),
+        sa.Column("channel", sa.String(length=20), nullable=False),
+        sa.Column("vendor_code", sa.String(length=40), nullable=True),
+        sa.Column("market_code", sa.String(length=40), nullable=True),
+        sa.Column(
+            "bill_ids",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("order_ref", sa.String(length=80), nullable=True),
+        sa.Column("amount", sa.BigInteger(), nullable=False),
+        sa.Column("reference", sa.String(length=25), nullable=False),
+        sa.Column("payload", sa.Text(), nullable=True),
+        sa.Column("va_number", sa.String(length=28), nullable=True),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("source", sa.String(length=12), nullable=False),
+        sa.Column("acquirer_reference", sa.String(length=64), nullable=True),
+        sa.Column("expires_at", UTCDateTime(), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("closed_at", UTCDateTime(), nullable=True),
+        sa.CheckConstraint("amount > 0", name=op.f("ck_payment_intents_amount_positive")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_payment_intents")),
+        sa.UniqueConstraint("reference", name=op.f("uq_payment_intents_reference")),
+    )
+    with op.batch_alter_table("payment_intents", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_payment_intents_order_ref"), ["order_ref"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_payment_intents_vendor_code"), ["vendor_code"], unique=False
+        )
     install_append_only("bills")
     install_append_only("bill_movements")
 
 
 def downgrade() -> None:
+    op.drop_table("payment_intents")
+    op.drop_table("qris_merchants")
     drop_append_only("bill_movements")
     drop_append_only("bills")
 

@@ -408,3 +408,48 @@ deposits = Table(
     Column("verified_at", UTCDateTime, nullable=True),
     Column("entry_id", String(36), nullable=True),
 )
+
+# -- payment instruments ------------------------------------------------------------------------
+qris_merchants = Table(
+    "qris_merchants",
+    metadata,
+    Column("id", String(60), primary_key=True),  # "market:PSR-GEDE" or "vendor:V000001"
+    Column("market_code", String(40), ForeignKey("markets.code"), nullable=True),
+    Column("vendor_code", String(40), ForeignKey("vendors.code"), nullable=True),
+    Column("acquirer_code", String(40), nullable=False),
+    Column("guid", String(32), nullable=False),
+    Column("pan", String(19), nullable=False),
+    Column("merchant_id", String(15), nullable=False),
+    Column("nmid", String(15), nullable=False),
+    Column("mcc", String(4), nullable=False),
+    Column("criteria", String(3), nullable=False),
+    Column("name", String(25), nullable=False),
+    Column("city", String(15), nullable=False),
+    Column("postal_code", String(10), nullable=True),
+    Column("static_payload", Text, nullable=False),
+    Column("fictitious", Boolean, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+payment_intents = Table(
+    "payment_intents",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("kind", String(10), nullable=False),  # bill | order
+    Column("channel", String(20), nullable=False),  # qris | va:BNI ...
+    Column("vendor_code", String(40), nullable=True, index=True),
+    Column("market_code", String(40), nullable=True),
+    Column("bill_ids", JSONType, nullable=False),
+    Column("order_ref", String(80), nullable=True, index=True),
+    Column("amount", BigInteger, nullable=False),
+    Column("reference", String(25), nullable=False, unique=True),  # QRIS 62.05 / VA trx id
+    Column("payload", Text, nullable=True),
+    Column("va_number", String(28), nullable=True),
+    Column("status", String(12), nullable=False),  # live | paid | expired | cancelled
+    Column("source", String(12), nullable=False),  # local | acquirer
+    Column("acquirer_reference", String(64), nullable=True),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("closed_at", UTCDateTime, nullable=True),
+    CheckConstraint("amount > 0", name="amount_positive"),
+)

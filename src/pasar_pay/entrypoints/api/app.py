@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from pasar_pay.config import Settings, load_settings
 from pasar_pay.entrypoints.api import problems
 from pasar_pay.entrypoints.api.limits import BodySizeLimit
-from pasar_pay.entrypoints.api.routers import keys, ledger, markets, pages, registry
+from pasar_pay.entrypoints.api.routers import billing, keys, ledger, markets, pages, registry
 from pasar_pay.entrypoints.wiring import Container
 
 
@@ -22,6 +22,13 @@ def create_app(container: Container | None = None, settings: Settings | None = N
     app.state.container = container
     problems.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=container.settings.max_body_bytes)
-    for router in (pages.router, keys.router, markets.router, registry.router, ledger.router):
+    for router in (
+        pages.router,
+        keys.router,
+        markets.router,
+        registry.router,
+        billing.router,
+        ledger.router,
+    ):
         app.include_router(router)
     return app
