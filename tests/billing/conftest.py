@@ -19,11 +19,13 @@ NOV_1, NOV_30 = date(2026, 11, 1), date(2026, 11, 30)
 @pytest.fixture
 def registry(books: Container) -> Container:
     books.billing.seed_tariffs()
-    books.registry.load_demo(DemoRegistry(
-        stalls=[KIOS, LOS, OTHER],
-        vendors=[VendorSpec("V000001", "Bu Sri"), VendorSpec("V000002", "Pak Budi")],
-        holdings=[(KIOS.code, "V000001"), (LOS.code, "V000001"), (OTHER.code, "V000002")],
-    ))
+    books.registry.load_demo(
+        DemoRegistry(
+            stalls=[KIOS, LOS, OTHER],
+            vendors=[VendorSpec("V000001", "Bu Sri"), VendorSpec("V000002", "Pak Budi")],
+            holdings=[(KIOS.code, "V000001"), (LOS.code, "V000001"), (OTHER.code, "V000002")],
+        )
+    )
     return books
 
 

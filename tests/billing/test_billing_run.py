@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 
 from pasar_pay.domain.access import Principal, Role
-from pasar_pay.domain.errors import Conflict
 from pasar_pay.domain.billing.tariffs import MarketClass, StallType, TariffVersion
+from pasar_pay.domain.errors import Conflict
 from pasar_pay.entrypoints.wiring import Container
 from tests.billing.conftest import KIOS, NOV_1, NOV_30
 
@@ -17,8 +17,9 @@ FINANCE = Principal("test-finance", Role.FINANCE)
 
 
 def _bills(c: Container, vendor: str | None = None) -> list[dict]:  # type: ignore[type-arg]
-    items, _ = c.bills.bills(FINANCE, vendor=vendor, market=None, open_only=False, cursor=None,
-                             limit=500)
+    items, _ = c.bills.bills(
+        FINANCE, vendor=vendor, market=None, open_only=False, cursor=None, limit=500
+    )
     return items
 
 
@@ -43,8 +44,9 @@ def test_a_9_m2_kios_in_a_market_of_unknown_class_reproduces_the_kadipolo_bill(
 def test_each_bill_is_a_receivable_entry(billed: Container) -> None:
     total = sum(b["amount"] for b in _bills(billed, "V000001"))
     assert _receivable(billed, "PSR-GEDE", "V000001") == total
-    entries = billed.ledger_reader.entries(FINANCE, _ref(_bills(billed, "V000001")[0]["id"]),
-                                           None, 10).items
+    entries = billed.ledger_reader.entries(
+        FINANCE, _ref(_bills(billed, "V000001")[0]["id"]), None, 10
+    ).items
     assert len(entries) == 1
 
 
@@ -79,9 +81,17 @@ def _status(value: str):  # type: ignore[no-untyped-def]
 
 def test_overlapping_tariff_versions_are_refused(registry: Container) -> None:
     overlapping = TariffVersion(
-        market_class=MarketClass.IA, stall_type=StallType.KIOS, valid_from=date(2020, 1, 1),
-        valid_to=None, legal_basis="Perwali X (test)", service_per_m2_day=1,
-        cleaning_per_m2_day=1, fixed_per_month=0, electricity_per_kwh=0, to_verify=True, note="",
+        market_class=MarketClass.IA,
+        stall_type=StallType.KIOS,
+        valid_from=date(2020, 1, 1),
+        valid_to=None,
+        legal_basis="Perwali X (test)",
+        service_per_m2_day=1,
+        cleaning_per_m2_day=1,
+        fixed_per_month=0,
+        electricity_per_kwh=0,
+        to_verify=True,
+        note="",
     )
     with pytest.raises(Conflict) as refused:
         registry.billing.add_tariff(FINANCE, overlapping)

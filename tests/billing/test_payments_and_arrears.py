@@ -27,8 +27,14 @@ PAID_AT = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)
 def pay(c: Container, vendor: str, amount: int, ref: str = "VA-1"):  # type: ignore[no-untyped-def]
     with c.uow() as uow:
         applied = c.bill_payments.apply(
-            uow, vendor=vendor, amount=amount, source=bank_source("BNI"),
-            fallback_market="PSR-GEDE", effective_at=PAID_AT, reference=ref, channel="va:BNI",
+            uow,
+            vendor=vendor,
+            amount=amount,
+            source=bank_source("BNI"),
+            fallback_market="PSR-GEDE",
+            effective_at=PAID_AT,
+            reference=ref,
+            channel="va:BNI",
             description="test payment",
         )
         uow.commit()
@@ -36,8 +42,9 @@ def pay(c: Container, vendor: str, amount: int, ref: str = "VA-1"):  # type: ign
 
 
 def owed(c: Container, vendor: str) -> list[int]:
-    items, _ = c.bills.bills(FINANCE, vendor=vendor, market=None, open_only=False, cursor=None,
-                             limit=100)
+    items, _ = c.bills.bills(
+        FINANCE, vendor=vendor, market=None, open_only=False, cursor=None, limit=100
+    )
     return [b["owed"] for b in items]
 
 
@@ -84,9 +91,15 @@ def test_bills_minus_payments_equals_receivable_minus_credit(
     for n, amount in enumerate(payments):
         with billed.uow() as uow:
             billed.bill_payments.apply(
-                uow, vendor=vendor, amount=amount, source=bank_source("BNI"),
-                fallback_market="PSR-LEGI", effective_at=PAID_AT, reference=f"P{n}",
-                channel="va:BNI", description="property",
+                uow,
+                vendor=vendor,
+                amount=amount,
+                source=bank_source("BNI"),
+                fallback_market="PSR-LEGI",
+                effective_at=PAID_AT,
+                reference=f"P{n}",
+                channel="va:BNI",
+                description="property",
             )
             uow.commit()
     assert balance(billed, receivable) - balance(billed, credit) == start - sum(payments)
@@ -112,8 +125,9 @@ def test_penalties_accrue_monthly_once_and_can_be_waived_by_finance(billed: Cont
 
 
 def test_a_recorded_outage_suspends_penalties(billed: Container) -> None:
-    billed.collections.record_outage(MANAGER, "PSR-GEDE", "va:BNI", date(2026, 12, 1),
-                                     date(2027, 1, 20), "BNI VA down for weeks")
+    billed.collections.record_outage(
+        MANAGER, "PSR-GEDE", "va:BNI", date(2026, 12, 1), date(2027, 1, 20), "BNI VA down for weeks"
+    )
     billed.collections.accrue_penalties(date(2027, 1, 20))
     detail = billed.bills.bill(FINANCE, "RET-20261101-PSR-GEDE-K01-001")
     assert [m for m in detail["movements"] if m["kind"] == "penalty"] == []
@@ -126,18 +140,28 @@ def test_objections_vendor_files_manager_resolves(billed: Container) -> None:
     objection = billed.objections.file(SRI, bill, "the kios is 6 m2, not 9 m2 as billed")
     with pytest.raises(Conflict):
         billed.objections.file(SRI, bill, "the kios is 6 m2, not 9 m2 as billed")
-    resolved = billed.objections.resolve(MANAGER, objection["id"], accept_amount=71_890,
-                                         resolution="measured on site: 6 m2; adjusted")
+    resolved = billed.objections.resolve(
+        MANAGER,
+        objection["id"],
+        accept_amount=71_890,
+        resolution="measured on site: 6 m2; adjusted",
+    )
     assert resolved["status"] == "accepted"
     assert billed.bills.bill(SRI, bill)["owed"] == 215_670 - 71_890
     with pytest.raises(Conflict):
-        billed.objections.resolve(MANAGER, objection["id"], accept_amount=None,
-                                  resolution="second thoughts, rejected")
+        billed.objections.resolve(
+            MANAGER, objection["id"], accept_amount=None, resolution="second thoughts, rejected"
+        )
 
 
 def test_cash_receipts_sync_once_and_deposit_with_an_sts_number(billed: Container) -> None:
-    receipt = ReceiptIn(id="device-7f3a-0001", receipt_no="KW-0001", vendor="V000001",
-                        amount=50_000, collected_at=PAID_AT)
+    receipt = ReceiptIn(
+        id="device-7f3a-0001",
+        receipt_no="KW-0001",
+        vendor="V000001",
+        amount=50_000,
+        collected_at=PAID_AT,
+    )
     first, replayed = billed.cash.record_receipt(COLLECTOR, receipt)
     again, replayed_again = billed.cash.record_receipt(COLLECTOR, receipt)
     assert (replayed, replayed_again) == (False, True)
@@ -145,8 +169,9 @@ def test_cash_receipts_sync_once_and_deposit_with_an_sts_number(billed: Containe
     with pytest.raises(Conflict):
         billed.cash.record_receipt(COLLECTOR, replace(receipt, amount=1))
     with pytest.raises(NotFound):  # a vendor of another market
-        billed.cash.record_receipt(COLLECTOR, ReceiptIn("device-7f3a-0002", "KW-0002",
-                                                        "V000002", 1_000, PAID_AT))
+        billed.cash.record_receipt(
+            COLLECTOR, ReceiptIn("device-7f3a-0002", "KW-0002", "V000002", 1_000, PAID_AT)
+        )
     deposit = billed.cash.submit_deposit(COLLECTOR)
     with pytest.raises(ValidationFailed) as short:
         billed.cash.verify_deposit(FINANCE, deposit["id"], 49_000)
