@@ -231,7 +231,8 @@ class LedgerService:
         codes = sorted(
             {p.account for plan in planned for p in (*plan.draft.postings, *plan.released)}
         )
-        accounts = uow.ledger.lock_accounts(codes)
+        chains = sorted({plan.draft.chain for plan in planned})
+        accounts, heads = uow.ledger.lock(codes, chains)
         missing = [code for code in codes if code not in accounts]
         if missing:
             raise ValidationFailed("unknown account", code="account_unknown", accounts=missing)
@@ -241,33 +242,27 @@ class LedgerService:
             for code, delta in effects.items():
                 totals[code] = totals[code] + delta
                 check_balance_rule(accounts[code].spec, totals[code])
-        heads = {
-            chain: uow.ledger.lock_chain(chain)
-            for chain in sorted({plan.draft.chain for plan in planned})
-        }
         stored: list[StoredEntry] = []
         for plan in planned:
             seq, prev = heads[plan.draft.chain]
             entry = _chain(plan.draft, seq + 1, prev, now)
             heads[plan.draft.chain] = (entry.seq, entry.entry_hash)
             stored.append(entry)
+        changed = {
+            accounts[code].id: total
+            for code, total in totals.items()
+            if total != accounts[code].balance
+        }
         try:
-            uow.ledger.insert_entries(
+            uow.ledger.record(
                 stored,
                 {code: account.id for code, account in accounts.items()},
                 (idem.scope, idem.key) if idem else None,
+                changed,
+                heads,
             )
         except DuplicateKey as duplicate:
             raise _duplicate_error(duplicate) from None
-        uow.ledger.save_balances(
-            {
-                accounts[code].id: total
-                for code, total in totals.items()
-                if total != accounts[code].balance
-            }
-        )
-        for chain, (seq, head) in heads.items():
-            uow.ledger.advance_chain(chain, seq, head)
         return stored
 
     def _plan(self, uow: UnitOfWork, draft: EntryDraft) -> _Planned:

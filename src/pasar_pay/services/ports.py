@@ -275,6 +275,17 @@ class ObjectionStore(Protocol):
 
 class LedgerStore(Protocol):
     def open_accounts(self, specs: Sequence[AccountSpec], now: datetime) -> int: ...
+    def lock(
+        self, codes: Sequence[str], chains: Sequence[str]
+    ) -> tuple[dict[str, StoredAccount], dict[str, tuple[int, str]]]: ...
+    def record(
+        self,
+        entries: Sequence[StoredEntry],
+        account_ids: Mapping[str, int],
+        idempotency: tuple[str, str] | None,
+        balances: Mapping[int, Balance],
+        heads: Mapping[str, tuple[int, str]],
+    ) -> None: ...
     def lock_accounts(self, codes: Sequence[str]) -> dict[str, StoredAccount]: ...
     def get_accounts(self, codes: Sequence[str]) -> dict[str, StoredAccount]: ...
     def list_accounts(

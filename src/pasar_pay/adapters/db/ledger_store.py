@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
@@ -88,6 +89,58 @@ class SqlLedgerStore:
         if lock and self._locking:
             stmt = stmt.with_for_update()
         return {row.code: _account(row) for row in self._c.execute(stmt)}
+
+    def lock(
+        self, codes: Sequence[str], chains: Sequence[str]
+    ) -> tuple[dict[str, StoredAccount], dict[str, tuple[int, str]]]:
+        """Lock accounts, then chain heads, each in sorted order, in one round trip."""
+        ordered, chain_list = sorted(codes), sorted(chains)
+        lock = " FOR UPDATE" if self._locking else ""
+        raw = self._raw
+        with raw.pipeline():
+            accounts_cursor = raw.start(
+                "SELECT id, code, kind, market_code, vendor_code, qualifier, posted_debits,"
+                " posted_credits, pending_debits, pending_credits FROM ledger_accounts"
+                f" WHERE code IN ({raw.placeholders(len(ordered))}) ORDER BY code{lock}",
+                ordered,
+            )
+            heads_cursor = raw.start(
+                "SELECT chain, seq, head_hash FROM ledger_chain_heads"
+                f" WHERE chain IN ({raw.placeholders(len(chain_list))}) ORDER BY chain{lock}",
+                chain_list,
+            )
+        try:
+            account_rows = accounts_cursor.fetchall()
+            head_rows = heads_cursor.fetchall()
+        finally:
+            accounts_cursor.close()
+            heads_cursor.close()
+        found = {}
+        for row in account_rows:
+            spec = AccountSpec(row[1], AccountKind(row[2]), row[3], row[4], row[5])
+            found[row[1]] = StoredAccount(
+                int(row[0]), spec, Balance(int(row[6]), int(row[7]), int(row[8]), int(row[9]))
+            )
+        heads = {row[0]: (int(row[1]), str(row[2])) for row in head_rows}
+        for chain in chain_list:
+            if chain not in heads:  # a chain's first entry: create its head, then lock it
+                heads[chain] = self.lock_chain(chain)
+        return found, heads
+
+    def record(
+        self,
+        entries: Sequence[StoredEntry],
+        account_ids: Mapping[str, int],
+        idempotency: tuple[str, str] | None,
+        balances: Mapping[int, Balance],
+        heads: Mapping[str, tuple[int, str]],
+    ) -> None:
+        """Postings, the entries that seal them, new totals and chain heads: one round trip."""
+        with self._duplicates_named(), self._raw.pipeline():
+            self.insert_entries(entries, account_ids, idempotency)
+            self.save_balances(balances)
+            for chain, (seq, head) in sorted(heads.items()):
+                self.advance_chain(chain, seq, head)
 
     def lock_accounts(self, codes: Sequence[str]) -> dict[str, StoredAccount]:
         """Lock in code order (the hot path: on the driver's cursor)."""
@@ -218,7 +271,7 @@ class SqlLedgerStore:
             )
             for e in entries
         ]
-        try:
+        with self._duplicates_named():
             raw.run(
                 "INSERT INTO ledger_postings (entry_id, account_id, side, amount) VALUES "
                 + ", ".join("(%s, %s, %s, %s)" for _ in postings),
@@ -231,6 +284,12 @@ class SqlLedgerStore:
                 f" idempotency_key) VALUES ({raw.placeholders(18)})",
                 rows,
             )
+
+    @contextmanager
+    def _duplicates_named(self) -> Iterator[None]:
+        """Turn the unique violations a race can cause into a DuplicateKey naming the case."""
+        try:
+            yield
         except self._integrity_error as error:
             text = str(error)
             if "pending_id" in text:

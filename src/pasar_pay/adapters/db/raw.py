@@ -9,7 +9,8 @@ the way the SQLAlchemy column types do, so rows written here read back identical
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
@@ -86,6 +87,18 @@ class RawSql:
             cursor.executemany(self._sql(sql), [tuple(r) for r in rows])
         finally:
             cursor.close()
+
+    @contextmanager
+    def pipeline(self) -> Iterator[None]:
+        """PostgreSQL: send the statements inside as one round trip (psycopg pipeline mode)."""
+        with self._dbapi.pipeline() if self.postgres else nullcontext():
+            yield
+
+    def start(self, sql: str, params: Sequence[Any]) -> Any:
+        """Execute and return the open cursor; fetch after the pipeline, then close it."""
+        cursor = self._dbapi.cursor()
+        cursor.execute(self._sql(sql), tuple(params))
+        return cursor
 
     def placeholders(self, count: int) -> str:
         return ", ".join(["%s"] * count)
