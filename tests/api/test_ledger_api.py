@@ -158,3 +158,12 @@ def test_reversal_and_verify_over_http(client: TestClient, tokens: dict[str, str
     assert original["reversed_by"] == reversal.json()["entries"][0]["id"]
     reports = client.post("/ledger/verify?full=true", headers=headers).json()
     assert all(r["ok"] for r in reports)
+
+
+def test_an_unknown_filter_is_refused_not_ignored(
+    client: TestClient, tokens: dict[str, str]
+) -> None:
+    response = client.get("/ledger/entries?amount_gt=5", headers=auth(tokens["finance"]))
+    assert response.status_code == 422
+    assert response.json()["code"] == "filter_not_allowed"
+    assert response.json()["parameters"] == ["amount_gt"]

@@ -63,3 +63,23 @@ Public = Depends(public)
 def declared_roles(dependency: Any) -> frozenset[Role] | None:
     value = getattr(dependency, ACCESS_ATTR, None)
     return value if isinstance(value, frozenset) else None
+
+
+def only_query(*allowed: str) -> Any:
+    """Refuse query parameters a list endpoint does not know: a misspelt filter must not
+    silently return everything."""
+    from pasar_pay.domain.errors import ValidationFailed
+
+    permitted = frozenset(allowed)
+
+    def check(request: Request) -> None:
+        unknown = sorted(set(request.query_params) - permitted)
+        if unknown:
+            raise ValidationFailed(
+                "unknown query parameter",
+                code="filter_not_allowed",
+                parameters=unknown,
+                allowed=sorted(permitted),
+            )
+
+    return Depends(check)

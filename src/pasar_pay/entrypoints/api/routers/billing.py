@@ -10,7 +10,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from pasar_pay.domain.access import Principal, Role
 from pasar_pay.domain.billing.tariffs import MarketClass, StallType, TariffVersion
-from pasar_pay.entrypoints.api.access import Finance, Staff, allow, container_of
+from pasar_pay.entrypoints.api.access import Finance, Staff, allow, container_of, only_query
 from pasar_pay.entrypoints.api.schemas import Amount, Strict
 from pasar_pay.services.cash import ReceiptIn
 
@@ -142,7 +142,11 @@ def run_billing(request: Request, body: RunIn, caller: Staff) -> dict[str, Any]:
     }
 
 
-@router.get("/bills", response_model=Page)
+@router.get(
+    "/bills",
+    response_model=Page,
+    dependencies=[only_query("vendor", "market", "open_only", "cursor", "limit")],
+)
 def list_bills(
     request: Request,
     caller: BillReaders,

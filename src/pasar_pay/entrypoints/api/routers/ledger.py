@@ -10,7 +10,7 @@ from pydantic import AwareDatetime
 
 from pasar_pay.domain.accounts import Side
 from pasar_pay.domain.ledger import EntryKind, Posting
-from pasar_pay.entrypoints.api.access import Finance, Staff, container_of
+from pasar_pay.entrypoints.api.access import Finance, Staff, container_of, only_query
 from pasar_pay.entrypoints.api.schemas import (
     AccountOut,
     AccountPage,
@@ -38,7 +38,11 @@ def _written(outcome: Outcome, response: Response) -> EntriesOut:
     return EntriesOut(entries=outcome.response["entries"], replayed=outcome.replayed)
 
 
-@router.get("/accounts", response_model=AccountPage)
+@router.get(
+    "/accounts",
+    response_model=AccountPage,
+    dependencies=[only_query("market", "vendor", "kind", "cursor", "limit")],
+)
 def list_accounts(
     request: Request,
     caller: Staff,
@@ -68,7 +72,15 @@ def account_balance(
     return AccountOut(**view)
 
 
-@router.get("/entries", response_model=EntryPage)
+@router.get(
+    "/entries",
+    response_model=EntryPage,
+    dependencies=[
+        only_query(
+            "account", "reference", "kind", "effective_from", "effective_to", "cursor", "limit"
+        )
+    ],
+)
 def list_entries(
     request: Request,
     caller: Staff,
