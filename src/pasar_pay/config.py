@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "dev-only-secret-change-me"  # noqa: S105 - refused outside development
@@ -31,6 +32,14 @@ class Settings(BaseSettings):
     snap_prefix: str = "/snap"
     snap_timestamp_window_seconds: int = 300
     public_base_url: str = "http://127.0.0.1:8000"
+    # Billing rules that depend on law not yet verified (see docs/billing.md): configurable.
+    monthly_due_day: int = Field(default=5, ge=1, le=31)
+    penalty_rate_bp_per_month: int = Field(default=100, ge=0, le=10_000)  # 1 % (HKPD)
+    penalty_cap_months: int = Field(default=24, ge=0, le=600)
+    penalty_legal_basis: str = "UU 1/2022 (HKPD) / PP 35/2023: 1 % per month, max 24 months"
+    trading_policy: Literal["every_day", "skip_market_closed", "skip_closed_and_not_trading"] = (
+        "every_day"
+    )
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Settings:

@@ -12,6 +12,8 @@ from pasar_pay.adapters.crypto.ed25519 import Ed25519Signer
 from pasar_pay.adapters.db.engine import make_engine
 from pasar_pay.adapters.db.unit_of_work import SqlUnitOfWorkFactory
 from pasar_pay.config import Mode, Settings
+from pasar_pay.domain.billing.due_dates import DueDateRule
+from pasar_pay.domain.billing.penalties import PenaltyPolicy
 from pasar_pay.services.adjustments import AdjustmentService
 from pasar_pay.services.api_keys import ApiKeyService
 from pasar_pay.services.bill_payments import BillPayments
@@ -76,7 +78,12 @@ class Container:
 
     @cached_property
     def billing(self) -> BillingService:
-        return BillingService(self.uow, self.clock, self.ledger)
+        return BillingService(
+            self.uow,
+            self.clock,
+            self.ledger,
+            due_rule=DueDateRule(monthly_day=self.settings.monthly_due_day),
+        )
 
     @cached_property
     def bill_payments(self) -> BillPayments:
@@ -88,7 +95,13 @@ class Container:
 
     @cached_property
     def collections(self) -> CollectionsService:
-        return CollectionsService(self.uow, self.clock, self.ledger)
+        policy = PenaltyPolicy(
+            rate_bp_per_month=self.settings.penalty_rate_bp_per_month,
+            cap_months=self.settings.penalty_cap_months,
+            legal_basis=self.settings.penalty_legal_basis,
+            to_verify=True,
+        )
+        return CollectionsService(self.uow, self.clock, self.ledger, penalty_policy=policy)
 
     @cached_property
     def cash(self) -> CashService:
