@@ -2,7 +2,7 @@
 
 from pasar_pay.domain.qris.amount import QRIS_CAP_RUPIAH, format_amount
 from pasar_pay.domain.qris.build import build, to_merchant_data
-from pasar_pay.domain.qris.convert import to_dynamic
+from pasar_pay.domain.qris.convert import to_dynamic, with_labels
 from pasar_pay.domain.qris.crc import crc_of
 from pasar_pay.domain.qris.demo import DemoMerchant, demo_merchant
 from pasar_pay.domain.qris.errors import QrisBuildError, QrisInvalid, QrisParseError
@@ -42,4 +42,5 @@ __all__ = [
     "to_dynamic",
     "to_merchant_data",
     "validate",
+    "with_labels",
 ]

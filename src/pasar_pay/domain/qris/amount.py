@@ -15,7 +15,8 @@ MAX_AMOUNT_LENGTH = 13
 # Bank Indonesia's per-transaction QRIS cap.
 QRIS_CAP_RUPIAH = 10_000_000
 
-_WIRE_AMOUNT = re.compile(r"[0-9]*\.?[0-9]*")
+# Digits with at most one ".", and at least one digit ([0-9] is ASCII only).
+_WIRE_AMOUNT = re.compile(r"[0-9]+\.?[0-9]*|\.[0-9]+")
 
 
 def format_amount(rupiah: int) -> str:
@@ -41,9 +42,9 @@ def amount_problem(text: str) -> str | None:
     """None if `text` is a well-formed EMVCo amount, else a finding code."""
     if len(text) > MAX_AMOUNT_LENGTH:
         return "qris.amount_too_long"
-    if not text.isascii() or not _WIRE_AMOUNT.fullmatch(text) or not any(c.isdigit() for c in text):
+    if _WIRE_AMOUNT.fullmatch(text) is None:
         return "qris.amount_format"
-    if Decimal(text) == 0:
+    if not text.replace(".", "").strip("0"):
         return "qris.amount_zero"
     return None
 

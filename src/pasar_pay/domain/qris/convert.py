@@ -94,3 +94,39 @@ def _set_reference(elements: list[Element], reference: str) -> None:
             elements[index] = Element.template("62", children)
             return
     _insert_ascending(elements, Element.template("62", [label]))
+
+
+def with_labels(
+    source: str, *, customer_label: str | None = None, terminal_label: str | None = None
+) -> str:
+    """A copy of a static QRIS with 62.06 (customer label) and/or 62.07 (terminal label) set.
+
+    Used for printed stall cards: the market's static code, labelled with the stall. Same
+    rules as `to_dynamic`: a tree edit, the source CRC must verify, the result is validated.
+    """
+    tree = parse(source)
+    bad_crc = [f for f in crc_findings(tree) if f.code in _CRC_CODES]
+    if bad_crc:
+        raise QrisInvalid("source CRC does not verify", tuple(bad_crc), code="qris.source_crc")
+    elements = list(tree)
+    for tag, value in (("06", customer_label), ("07", terminal_label)):
+        if value is not None:
+            _check_reference(value)
+            _set_additional(elements, Element.primitive(tag, value))
+    text = render(seal(elements))
+    errors = errors_only(validate(parse(text), retribution=True))
+    if errors:
+        raise QrisInvalid(
+            "labelled payload breaks QRIS rules", tuple(errors), code="qris.conversion_invalid"
+        )
+    return text
+
+
+def _set_additional(elements: list[Element], sub: Element) -> None:
+    for index, element in enumerate(elements):
+        if element.tag == "62":
+            children = [c for c in element.children or () if c.tag != sub.tag]
+            _insert_ascending(children, sub)
+            elements[index] = Element.template("62", children)
+            return
+    _insert_ascending(elements, Element.template("62", [sub]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import binascii
+import re
 
 CRC_TAG_HEADER = "6304"
 
@@ -26,5 +27,8 @@ def crc_of(text_through_header: str) -> str:
     return format_crc(crc16(text_through_header.encode("utf-8")))
 
 
+_HEX4 = re.compile(r"[0-9A-Fa-f]{4}")
+
+
 def is_hex4(value: str) -> bool:
-    return len(value) == 4 and all(c in "0123456789abcdefABCDEF" for c in value)
+    return _HEX4.fullmatch(value) is not None

@@ -5,13 +5,14 @@ Finding codes are stable (callers and tests branch on them); paths look like `62
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from pasar_pay.domain.qris.amount import QRIS_CAP_RUPIAH, amount_problem, parse_amount
-from pasar_pay.domain.qris.crc import CRC_TAG_HEADER, crc_of, is_hex4
+from pasar_pay.domain.qris.crc import CRC_TAG_HEADER, crc16, crc_of, format_crc, is_hex4
 from pasar_pay.domain.qris.errors import QrisParseError
 from pasar_pay.domain.qris.tlv import Element, Payload, encode, parse
 
@@ -19,7 +20,7 @@ QRIS_GUID = "ID.CO.QRIS.WWW"
 CRITERIA = frozenset({"UMI", "UKE", "UME", "UBE", "URE"})
 RECOMMENDED_MAX_LENGTH = 512
 _TEXT_SUBTAGS_62 = ("01", "02", "03", "04", "05", "06", "07", "08")
-_GUID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_")
+_GUID = re.compile(r"[A-Z0-9._-]+")
 
 
 class Severity(StrEnum):
@@ -40,8 +41,8 @@ class Finding:
 
 
 def is_ans(value: str) -> bool:
-    """EMVCo `ans`: printable ASCII 0x20..0x7E."""
-    return all(" " <= c <= "~" for c in value)
+    """EMVCo `ans`: printable ASCII 0x20..0x7E (for ASCII, exactly what isprintable() says)."""
+    return value.isascii() and value.isprintable()
 
 
 def _is_digits(value: str) -> bool:
@@ -95,6 +96,7 @@ class _Findings:
 
 
 def _check_frame(p: Payload, out: _Findings) -> None:
+    elements = p.elements
     tags = p.tags()
     if not tags or tags[0] != "00":
         out.error("qris.pfi_not_first", "00", "payload format indicator 00 must come first")
@@ -113,18 +115,24 @@ def _check_frame(p: Payload, out: _Findings) -> None:
     if not is_hex4(actual):
         out.error("qris.crc_not_hex", "63", f"CRC {actual!r} is not hexadecimal")
         return
-    expected = crc_of(encode(p.elements[:index]) + CRC_TAG_HEADER)
+    if p.text is not None and index == len(tags) - 1:
+        # 63 is last with length 04: the CRC covers the received text up to "6304"
+        expected = format_crc(crc16(p.text[:-4].encode("utf-8")))
+    else:
+        expected = crc_of(encode(elements[:index]) + CRC_TAG_HEADER)
     if actual.upper() != expected:
         out.error("qris.crc_mismatch", "63", f"CRC is {actual}, computed {expected}")
     elif actual != expected:
         out.warning("qris.crc_lowercase", "63", "CRC matches but should be upper case")
-    length = len(encode(p.elements))
+    length = len(p.source)
     if length > RECOMMENDED_MAX_LENGTH:
         out.warning("qris.too_long", "", f"{length} characters; recommended max 512")
 
 
 def _check_charset(p: Payload, out: _Findings) -> None:
     # Only template 64 may carry non-ASCII; elsewhere characters must equal bytes.
+    if p.text is not None and is_ans(p.text):
+        return  # every leaf is a slice of an all-printable-ASCII text
     for element in p:
         if element.tag == "64":
             continue
@@ -156,11 +164,17 @@ def _check_poi_and_amount(p: Payload, out: _Findings) -> None:
     if problem is not None:
         out.error(problem, "54", f"amount {amount!r}: digits, at most one '.', 1..13, non-zero")
         return
-    value = parse_amount(amount)
-    if value > QRIS_CAP_RUPIAH:
+    if _over_cap(amount):
         out.error("qris.amount_over_cap", "54", f"amount {amount} exceeds Rp {QRIS_CAP_RUPIAH}")
     if "." in amount and len(amount.partition(".")[2]) > 2:
         out.warning("qris.amount_decimals", "54", "IDR has 2 decimals at most")
+
+
+def _over_cap(amount: str) -> bool:
+    """amount > QRIS_CAP_RUPIAH for a well-formed amount, without building a Decimal."""
+    whole, _, fraction = amount.partition(".")
+    rupiah = int(whole) if whole else 0
+    return rupiah > QRIS_CAP_RUPIAH or (rupiah == QRIS_CAP_RUPIAH and bool(fraction.strip("0")))
 
 
 def _check_accounts(p: Payload, out: _Findings) -> None:
@@ -185,7 +199,7 @@ def _check_accounts(p: Payload, out: _Findings) -> None:
 
 
 def _valid_guid(value: str) -> bool:
-    return len(value) <= 32 and "." in value and set(value) <= _GUID_CHARS
+    return len(value) <= 32 and "." in value and _GUID.fullmatch(value) is not None
 
 
 def _check_criteria(template: Element, out: _Findings, *, required: bool) -> None:
