@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     snap_prefix: str = "/snap"
     snap_timestamp_window_seconds: int = 300
     public_base_url: str = "http://127.0.0.1:8000"
+    # How long a dynamic QRIS for a bill stays payable (payment intent expiry).
+    qris_expiry_hours: int = Field(default=24, ge=1, le=24 * 7)
     # Billing rules that depend on law not yet verified (see docs/billing.md): configurable.
     monthly_due_day: int = Field(default=5, ge=1, le=31)
     penalty_rate_bp_per_month: int = Field(default=100, ge=0, le=10_000)  # 1 % (HKPD)

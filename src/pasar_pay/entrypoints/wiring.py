@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 
 from sqlalchemy import Engine
 
+from pasar_pay.adapters.banks.rsa_verifier import SnapRsaVerifier
+from pasar_pay.adapters.banks.secret_box import FernetSecretBox
 from pasar_pay.adapters.crypto.ed25519 import Ed25519Signer
 from pasar_pay.adapters.db.engine import make_engine
 from pasar_pay.adapters.db.unit_of_work import SqlUnitOfWorkFactory
+from pasar_pay.adapters.rendering.cache import QrImageCache
 from pasar_pay.config import Mode, Settings
 from pasar_pay.domain.billing.due_dates import DueDateRule
 from pasar_pay.domain.billing.penalties import PenaltyPolicy
 from pasar_pay.services.adjustments import AdjustmentService
 from pasar_pay.services.api_keys import ApiKeyService
+from pasar_pay.services.banking.counterparties import CounterpartyService, VirtualAccountService
+from pasar_pay.services.banking.gateway import SnapGateway
+from pasar_pay.services.banking.qris_notify import QrisNotifications
+from pasar_pay.services.banking.snap_auth import SnapAuthenticator
+from pasar_pay.services.banking.va_biller import VaBiller
 from pasar_pay.services.bill_payments import BillPayments
 from pasar_pay.services.billing import BillingService
 from pasar_pay.services.bills import BillReader
@@ -27,8 +35,14 @@ from pasar_pay.services.ledger import LedgerService
 from pasar_pay.services.ledger_reads import LedgerReader
 from pasar_pay.services.markets import MarketService
 from pasar_pay.services.objections import ObjectionService
+from pasar_pay.services.placements import PlacementService
 from pasar_pay.services.ports import Clock
+from pasar_pay.services.qris_acquirer import LocalAcquirer
+from pasar_pay.services.qris_codes import QrisCodeService
+from pasar_pay.services.qris_merchants import QrisMerchantService
+from pasar_pay.services.qris_ports import AcquirerPort
 from pasar_pay.services.registry import RegistryService
+from pasar_pay.services.reports import ReportService
 
 # Banks whose clearing accounts every market gets (configurable per market later).
 DEFAULT_BANKS = ("BNI", "BANKJATENG")
@@ -112,6 +126,34 @@ class Container:
         return ObjectionService(self.uow, self.clock, self.ledger)
 
     @cached_property
+    def placements(self) -> PlacementService:
+        return PlacementService(self.uow, self.clock, self.ledger)
+
+    @cached_property
+    def reports(self) -> ReportService:
+        return ReportService(self.uow, self.clock)
+
+    # QRIS (issue 4) ------------------------------------------------------------------------
+    @cached_property
+    def qris_acquirer(self) -> AcquirerPort:
+        """Local derivation by default; a SNAP qr-mpm-generate client can replace it."""
+        return LocalAcquirer()
+
+    @cached_property
+    def qris_merchants(self) -> QrisMerchantService:
+        allow_demo = self.settings.mode is not Mode.PRODUCTION
+        return QrisMerchantService(self.uow, self.clock, allow_demo=allow_demo)
+
+    @cached_property
+    def qris(self) -> QrisCodeService:
+        ttl = timedelta(hours=self.settings.qris_expiry_hours)
+        return QrisCodeService(self.uow, self.clock, self.qris_acquirer, ttl=ttl)
+
+    @cached_property
+    def qr_images(self) -> QrImageCache:
+        return QrImageCache()
+
+    @cached_property
     def verifier(self) -> ChainVerifier:
         return ChainVerifier(self.uow, self.clock)
 
@@ -122,3 +164,34 @@ class Container:
             create=self.settings.mode is not Mode.PRODUCTION,
         )
         return DigestService(self.uow, self.clock, signer)
+
+    # bank integration (issue 5) ------------------------------------------------------------
+    @cached_property
+    def secret_box(self) -> FernetSecretBox:
+        return FernetSecretBox(self.settings.secret_key)
+
+    @cached_property
+    def rsa_verifier(self) -> SnapRsaVerifier:
+        return SnapRsaVerifier()
+
+    @cached_property
+    def counterparties(self) -> CounterpartyService:
+        return CounterpartyService(self.uow, self.clock, self.secret_box, self.rsa_verifier)
+
+    @cached_property
+    def virtual_accounts(self) -> VirtualAccountService:
+        return VirtualAccountService(self.uow, self.clock)
+
+    @cached_property
+    def snap_gateway(self) -> SnapGateway:
+        window = timedelta(seconds=self.settings.snap_timestamp_window_seconds)
+        auth = SnapAuthenticator(
+            self.uow, self.clock, self.secret_box, self.rsa_verifier, window
+        )
+        return SnapGateway(
+            self.uow,
+            self.clock,
+            auth,
+            VaBiller(self.uow, self.clock, self.bill_payments),
+            QrisNotifications(self.uow, self.clock, self.bill_payments),
+        )

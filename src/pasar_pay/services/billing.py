@@ -7,9 +7,12 @@ get a receivable entry, in the same transaction, so two runs (even concurrent) b
 from __future__ import annotations
 
 import uuid
+from collections import deque
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from itertools import zip_longest
 from typing import Any
 
 from pasar_pay.domain import accounts as chart
@@ -33,7 +36,11 @@ from pasar_pay.services.ledger import LedgerService
 from pasar_pay.services.ports import Billable, BillRow, Clock, UnitOfWorkFactory
 
 CHUNK = 1000
+# A daily run over many days makes many bills per stall: fewer stalls per transaction then,
+# so a year of daily bills commits ~31,000 bills at a time, not 365,000.
+BILLS_PER_TRANSACTION = 31_000
 Progress = Callable[[int], None]
+_MemoKey = tuple[str, str | None, int, date, date]  # stall type, class, area, period
 
 
 def computation_json(comp: BillComputation) -> dict[str, Any]:
@@ -125,8 +132,14 @@ class BillingService:
         *,
         markets: Sequence[str] | None = None,
         progress: Progress | None = None,
+        on_total: Progress | None = None,
+        workers: int = 1,
     ) -> RunResult:
-        """Bill every held, active stall for [first, last] in each vendor's cadence."""
+        """Bill every held, active stall for [first, last] in each vendor's cadence.
+
+        `workers` > 1 commits chunks from that many threads (for PostgreSQL; SQLite allows
+        one writer at a time, so keep 1 there).
+        """
         if caller is not None:
             caller.require_role(Role.FINANCE, Role.MANAGER)
             if not caller.city_wide:
@@ -136,21 +149,51 @@ class BillingService:
         with self._uow() as uow:
             book = TariffBook(uow.billing.tariff_versions())
             billable = uow.billing.billable(markets)
+        if on_total is not None:
+            on_total(len(billable))
         run_id = str(uuid.uuid4())
         created = amount = skipped = 0
-        for start in range(0, len(billable), CHUNK):
-            chunk = billable[start : start + CHUNK]
+        # compute_bill is pure: stalls of one class, type and area share each period's result,
+        # so ~16,000 stalls need only a few dozen computations per period.
+        memo: dict[_MemoKey, tuple[BillComputation, dict[str, Any]]] = {}
+
+        def prepare(chunk: list[Billable]) -> list[BillRow]:
+            nonlocal skipped
             rows = []
             for stall in chunk:
                 if stall.status != "active":
                     skipped += 1  # vacant, damaged, closed or sealed stalls are not charged
                     continue
-                rows += self._bills_for(book, stall, first, last, run_id)
-            new_ids, new_amount = self._commit_chunk(rows, chunk)
-            created += len(new_ids)
-            amount += new_amount
+                rows += self._bills_for(book, stall, first, last, run_id, memo)
+            return rows
+
+        def done(result: tuple[set[str], int], chunk: list[Billable]) -> None:
+            nonlocal created, amount
+            created += len(result[0])
+            amount += result[1]
             if progress:
                 progress(len(chunk))
+
+        days = (last - first).days + 1
+        chunks = _market_chunks(billable, max(10, min(CHUNK, BILLS_PER_TRANSACTION // days)))
+        if workers <= 1:
+            for chunk in chunks:
+                done(self._commit_chunk(prepare(chunk), chunk), chunk)
+        else:
+            # Chunks hold one market each and alternate between markets, so concurrent
+            # transactions rarely wait for the same hash chain or revenue account.
+            in_flight: deque[tuple[Future[tuple[set[str], int]], list[Billable]]] = deque()
+            with ThreadPoolExecutor(workers) as pool:
+                for chunk in chunks:
+                    in_flight.append(
+                        (pool.submit(self._commit_chunk, prepare(chunk), chunk), chunk)
+                    )
+                    if len(in_flight) >= 2 * workers:
+                        future, finished = in_flight.popleft()
+                        done(future.result(), finished)
+                while in_flight:
+                    future, finished = in_flight.popleft()
+                    done(future.result(), finished)
         with self._uow() as uow:
             uow.billing.record_run(
                 run_id,
@@ -166,22 +209,33 @@ class BillingService:
         return RunResult(run_id, len(billable), created, amount, skipped)
 
     def _bills_for(
-        self, book: TariffBook, stall: Billable, first: date, last: date, run_id: str
+        self,
+        book: TariffBook,
+        stall: Billable,
+        first: date,
+        last: date,
+        run_id: str,
+        memo: dict[_MemoKey, tuple[BillComputation, dict[str, Any]]] | None = None,
     ) -> list[BillRow]:
         cadence = Cadence(stall.cadence)
+        memo = {} if memo is None else memo
         rows = []
         for p_first, p_last in split_periods(cadence, first, last):
             if p_last < stall.held_from:
                 continue
             begin = max(p_first, stall.held_from)
-            comp = compute_bill(
-                book,
-                stall_type=StallType(stall.stall_type),
-                market_class=market_class_from_registry(stall.kelas),
-                area=StallArea(stall.area_cm2),
-                first=begin,
-                last=p_last,
-            )
+            key = (stall.stall_type, stall.kelas, stall.area_cm2, begin, p_last)
+            if key not in memo:
+                computed = compute_bill(
+                    book,
+                    stall_type=StallType(stall.stall_type),
+                    market_class=market_class_from_registry(stall.kelas),
+                    area=StallArea(stall.area_cm2),
+                    first=begin,
+                    last=p_last,
+                )
+                memo[key] = (computed, computation_json(computed))
+            comp, shown = memo[key]
             if comp.total <= 0:
                 continue
             rows.append(
@@ -195,7 +249,7 @@ class BillingService:
                     period_end=p_last,
                     due_date=due_date(cadence, p_last, self._due_rule),
                     amount=comp.total,
-                    computation=computation_json(comp),
+                    computation=shown,
                     to_verify=comp.to_verify,
                     run_id=run_id,
                 )
@@ -205,9 +259,15 @@ class BillingService:
     def _commit_chunk(self, rows: list[BillRow], chunk: list[Billable]) -> tuple[set[str], int]:
         with self._uow() as uow:
             now = self._clock()
-            uow.ledger.open_accounts(
-                [chart.market_receivable(s.market_code, s.vendor_code) for s in chunk], now
-            )
+            # Open only the receivables that are missing: reading is cheaper than insert-ignore.
+            wanted = {
+                spec.code: spec
+                for spec in (chart.market_receivable(s.market_code, s.vendor_code) for s in chunk)
+            }
+            have = uow.ledger.get_accounts(sorted(wanted))
+            missing = [spec for code, spec in sorted(wanted.items()) if code not in have]
+            if missing:
+                uow.ledger.open_accounts(missing, now)
             new_ids = uow.billing.insert_bills(rows, now)
             drafts = [
                 EntryDraft(
@@ -234,3 +294,15 @@ class BillingService:
                 self._ledger.write(uow, drafts)
             uow.commit()
         return new_ids, sum(d.postings[0].amount for d in drafts)
+
+
+def _market_chunks(billable: Sequence[Billable], size: int = CHUNK) -> list[list[Billable]]:
+    """Chunks of at most `size` stalls of one market, taking turns between markets."""
+    by_market: dict[str, list[Billable]] = {}
+    for stall in billable:
+        by_market.setdefault(stall.market_code, []).append(stall)
+    per_market = [
+        [stalls[i : i + size] for i in range(0, len(stalls), size)]
+        for _, stalls in sorted(by_market.items())
+    ]
+    return [chunk for turn in zip_longest(*per_market) for chunk in turn if chunk is not None]

@@ -17,6 +17,8 @@ from pasar_pay.domain.billing.outages import Outage
 from pasar_pay.domain.billing.tariffs import TariffVersion
 from pasar_pay.domain.ledger import Balance, Posting
 from pasar_pay.domain.registry.model import StallSpec, StallStatus, VendorSpec
+from pasar_pay.services.banking.ports import BankStore
+from pasar_pay.services.qris_ports import QrisStore
 
 Clock = Callable[[], datetime]
 
@@ -133,6 +135,15 @@ class PlacementRecord:
     valid_to: date | None
 
 
+@dataclass(frozen=True, slots=True)
+class PlacementFilter:
+    markets: frozenset[str] | None = None  # None: all markets
+    market: str | None = None
+    vendor: str | None = None
+    stall: str | None = None
+    status: str | None = None
+
+
 class RegistryStore(Protocol):
     def save_profile(
         self, market: str, cashless_since: date | None, channels: Sequence[str], now: datetime
@@ -151,6 +162,12 @@ class RegistryStore(Protocol):
     def add_placement_events(self, events: Sequence[dict[str, Any]]) -> None: ...
     def placement_history(self, placement_id: str) -> list[dict[str, Any]]: ...
     def bulk_placements(self, rows: Sequence[dict[str, Any]]) -> None: ...
+    # placement rights (SHP) lifecycle
+    def lock_stall(self, code: str) -> StallSpec | None: ...
+    def lock_placement(self, placement_id: str) -> PlacementRecord | None: ...
+    def list_placements(
+        self, flt: PlacementFilter, after: str | None, limit: int
+    ) -> list[PlacementRecord]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +259,43 @@ class BillingStore(Protocol):
     ) -> None: ...
     def dunning(self, stall: str) -> tuple[str, date] | None: ...
     def save_dunning(self, stall: str, state: str, since: date, now: datetime) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class AgingRow:
+    market: str
+    vendor: str | None  # None when aggregated per market
+    bucket: str
+    owed: int
+    bills: int
+
+
+@dataclass(frozen=True, slots=True)
+class CollectionRow:
+    market: str
+    day: date  # Jakarta day of the payment's effective time
+    channel: str
+    amount: int
+    payments: int
+
+
+class ReportStore(Protocol):
+    def aging(
+        self,
+        markets: frozenset[str] | None,
+        buckets: Sequence[tuple[str, date | None, date | None]],  # label, due from, due to
+        by_vendor: bool,
+    ) -> list[AgingRow]: ...
+    def collections(
+        self, markets: frozenset[str] | None, start: datetime, end: datetime
+    ) -> list[CollectionRow]: ...
+    def paying_vendors(
+        self, markets: frozenset[str] | None, start: datetime, end: datetime
+    ) -> dict[str, tuple[int, int]]: ...  # market -> (vendors who paid, of whom cashless)
+    def stall_statuses(self, markets: frozenset[str] | None) -> dict[tuple[str, str], int]: ...
+    def placement_validity(
+        self, markets: frozenset[str] | None, as_of: date, horizon: date
+    ) -> dict[str, tuple[int, int, int]]: ...  # market -> (held, expiring, expired)
 
 
 class CashStore(Protocol):
@@ -368,6 +422,12 @@ class UnitOfWork(Protocol):
     def cash(self) -> CashStore: ...
     @property
     def objections(self) -> ObjectionStore: ...
+    @property
+    def reports(self) -> ReportStore: ...
+    @property
+    def banks(self) -> BankStore: ...
+    @property
+    def qris(self) -> QrisStore: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -17,7 +17,7 @@ from pasar_pay.adapters.db.tables import (
 )
 from pasar_pay.adapters.db.upsert import insert_ignore
 from pasar_pay.domain.registry.model import Cadence, StallSpec, StallStatus, VendorSpec
-from pasar_pay.services.ports import PlacementRecord, StallFilter
+from pasar_pay.services.ports import PlacementFilter, PlacementRecord, StallFilter
 
 _S = stalls.c
 _P = placements.c
@@ -51,6 +51,7 @@ def _vendor(row: Any) -> VendorSpec:
 class SqlRegistryStore:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
+        self._postgres = connection.dialect.name == "postgresql"
 
     # -- market profiles ----------------------------------------------------------------------
     def save_profile(
@@ -194,3 +195,39 @@ class SqlRegistryStore:
     def bulk_placements(self, rows: Sequence[dict[str, Any]]) -> None:
         if rows:
             self._c.execute(insert_ignore(self._c, placements, ["id"]), list(rows))
+
+    # -- placement lifecycle: row locks serialise changes to one stall or one SHP ------------
+    def lock_stall(self, code: str) -> StallSpec | None:
+        stmt = select(stalls).where(_S.code == code)
+        if self._postgres:
+            stmt = stmt.with_for_update()
+        row = self._c.execute(stmt).first()
+        return _stall(row) if row else None
+
+    def lock_placement(self, placement_id: str) -> PlacementRecord | None:
+        stmt = select(placements).where(_P.id == placement_id)
+        if self._postgres:
+            stmt = stmt.with_for_update()
+        row = self._c.execute(stmt).first()
+        return self._placement(row) if row else None
+
+    def list_placements(
+        self, flt: PlacementFilter, after: str | None, limit: int
+    ) -> list[PlacementRecord]:
+        stmt = select(placements).order_by(_P.id).limit(limit)
+        if flt.markets is not None or flt.market:
+            in_market = select(_S.code)
+            if flt.markets is not None:
+                in_market = in_market.where(_S.market_code.in_(sorted(flt.markets)))
+            if flt.market:
+                in_market = in_market.where(_S.market_code == flt.market)
+            stmt = stmt.where(_P.stall_code.in_(in_market))
+        if flt.vendor:
+            stmt = stmt.where(_P.vendor_code == flt.vendor)
+        if flt.stall:
+            stmt = stmt.where(_P.stall_code == flt.stall)
+        if flt.status:
+            stmt = stmt.where(_P.status == flt.status)
+        if after:
+            stmt = stmt.where(_P.id > after)
+        return [self._placement(r) for r in self._c.execute(stmt)]

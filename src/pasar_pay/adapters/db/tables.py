@@ -453,3 +453,4 @@ payment_intents = Table(
     Column("closed_at", UTCDateTime, nullable=True),
     CheckConstraint("amount > 0", name="amount_positive"),
 )
+from pasar_pay.adapters.db import bank_tables as bank_tables  # noqa: E402

@@ -7,11 +7,14 @@ from typing import Self
 
 from sqlalchemy import Connection, Engine
 
+from pasar_pay.adapters.db.bank_store import SqlBankStore
 from pasar_pay.adapters.db.billing_store import SqlBillingStore
 from pasar_pay.adapters.db.cash_store import SqlCashStore
 from pasar_pay.adapters.db.ledger_store import SqlLedgerStore
 from pasar_pay.adapters.db.objection_store import SqlObjectionStore
+from pasar_pay.adapters.db.qris_store import SqlQrisStore
 from pasar_pay.adapters.db.registry_store import SqlRegistryStore
+from pasar_pay.adapters.db.report_store import SqlReportStore
 from pasar_pay.adapters.db.stores import (
     SqlApiKeyStore,
     SqlAuditLog,
@@ -30,6 +33,9 @@ class SqlUnitOfWork:
     billing: SqlBillingStore
     cash: SqlCashStore
     objections: SqlObjectionStore
+    reports: SqlReportStore
+    banks: SqlBankStore
+    qris: SqlQrisStore
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -48,6 +54,9 @@ class SqlUnitOfWork:
         self.billing = SqlBillingStore(connection)
         self.cash = SqlCashStore(connection)
         self.objections = SqlObjectionStore(connection)
+        self.reports = SqlReportStore(connection)
+        self.banks = SqlBankStore(connection)
+        self.qris = SqlQrisStore(connection)
         return self
 
     @property

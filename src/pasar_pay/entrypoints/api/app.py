@@ -8,6 +8,12 @@ from pasar_pay.config import Settings, load_settings
 from pasar_pay.entrypoints.api import problems
 from pasar_pay.entrypoints.api.limits import BodySizeLimit
 from pasar_pay.entrypoints.api.routers import billing, keys, ledger, markets, pages, registry
+from pasar_pay.entrypoints.api.routers import placements as placement_routes
+from pasar_pay.entrypoints.api.routers import qris as qris_routes
+from pasar_pay.entrypoints.api.routers import reports as report_routes
+from pasar_pay.entrypoints.api.snap import router as snap_routes
+from pasar_pay.entrypoints.api.snap import vendor_va
+from pasar_pay.entrypoints.api.snap.limits import SNAP_MAX_BODY, SnapBodyLimit
 from pasar_pay.entrypoints.wiring import Container
 
 
@@ -22,13 +28,24 @@ def create_app(container: Container | None = None, settings: Settings | None = N
     app.state.container = container
     problems.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=container.settings.max_body_bytes)
+    app.add_middleware(  # outermost: SNAP paths answer oversize in the SNAP envelope
+        SnapBodyLimit,
+        prefix=container.settings.snap_prefix,
+        max_bytes=min(SNAP_MAX_BODY, container.settings.max_body_bytes),
+        clock=container.clock,
+    )
     for router in (
         pages.router,
         keys.router,
         markets.router,
         registry.router,
         billing.router,
+        placement_routes.router,
+        report_routes.router,
         ledger.router,
+        qris_routes.router,
     ):
         app.include_router(router)
+    app.include_router(vendor_va.router)
+    app.include_router(snap_routes.router, prefix=container.settings.snap_prefix.rstrip("/"))
     return app

@@ -17,7 +17,10 @@ from pasar_pay.adapters.fixtures import read_markets
 from pasar_pay.config import load_settings
 from pasar_pay.domain.access import Role
 from pasar_pay.domain.errors import DomainError
+from pasar_pay.entrypoints.bank_sim import cli as bank_cli
+from pasar_pay.entrypoints.cli import billing as billing_cli
 from pasar_pay.entrypoints.cli import demo
+from pasar_pay.entrypoints.cli import qris as qris_cli
 from pasar_pay.entrypoints.wiring import Container
 
 app = typer.Typer(help="pasar_pay: Surakarta market payments", no_args_is_help=True)
@@ -28,6 +31,10 @@ app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(demo.app, name="demo")
+app.add_typer(billing_cli.app, name="billing")
+app.add_typer(bank_cli.banks_app, name="banks")
+app.add_typer(bank_cli.sim_app, name="bank-sim")
+app.add_typer(qris_cli.app, name="qris")
 console = Console()
 
 

@@ -1,0 +1,1 @@
+"""SNAP endpoints for banks and acquirers (served under `Settings.snap_prefix`)."""
