@@ -15,6 +15,7 @@ from pasar_pay.adapters.db.engine import make_engine
 from pasar_pay.adapters.db.unit_of_work import SqlUnitOfWorkFactory
 from pasar_pay.adapters.rendering.cache import QrImageCache
 from pasar_pay.config import Mode, Settings
+from pasar_pay.domain.billing.bill_calc import TradingDayPolicy
 from pasar_pay.domain.billing.due_dates import DueDateRule
 from pasar_pay.domain.billing.penalties import PenaltyPolicy
 from pasar_pay.services.adjustments import AdjustmentService
@@ -30,6 +31,7 @@ from pasar_pay.services.bills import BillReader
 from pasar_pay.services.cash import CashService
 from pasar_pay.services.chain_verify import ChainVerifier
 from pasar_pay.services.collections import CollectionsService
+from pasar_pay.services.days_off import DaysOffService
 from pasar_pay.services.digest import DigestService
 from pasar_pay.services.ledger import LedgerService
 from pasar_pay.services.ledger_reads import LedgerReader
@@ -97,7 +99,12 @@ class Container:
             self.clock,
             self.ledger,
             due_rule=DueDateRule(monthly_day=self.settings.monthly_due_day),
+            trading_policy=TradingDayPolicy(self.settings.trading_policy),
         )
+
+    @cached_property
+    def days_off(self) -> DaysOffService:
+        return DaysOffService(self.uow, self.clock)
 
     @cached_property
     def bill_payments(self) -> BillPayments:

@@ -19,9 +19,15 @@ from pasar_pay.domain import accounts as chart
 from pasar_pay.domain.access import Principal, Role
 from pasar_pay.domain.accounts import Side
 from pasar_pay.domain.billing.area import StallArea
-from pasar_pay.domain.billing.bill_calc import BillComputation, compute_bill
+from pasar_pay.domain.billing.bill_calc import (
+    BillComputation,
+    TradingCalendar,
+    TradingDayPolicy,
+    compute_bill,
+)
+from pasar_pay.domain.billing.days_off import TradingCalendars
 from pasar_pay.domain.billing.due_dates import DEFAULT_DUE_RULE, DueDateRule, due_date
-from pasar_pay.domain.billing.periods import Cadence, split_periods
+from pasar_pay.domain.billing.periods import Cadence, month_end, split_periods
 from pasar_pay.domain.billing.tariffs import (
     StallType,
     TariffBook,
@@ -40,7 +46,8 @@ CHUNK = 1000
 # so a year of daily bills commits ~31,000 bills at a time, not 365,000.
 BILLS_PER_TRANSACTION = 31_000
 Progress = Callable[[int], None]
-_MemoKey = tuple[str, str | None, int, date, date]  # stall type, class, area, period
+# stall type, class, area, period, and the days off that shape it (usually none)
+_MemoKey = tuple[str, str | None, int, date, date, frozenset[date], frozenset[date]]
 
 
 def computation_json(comp: BillComputation) -> dict[str, Any]:
@@ -91,11 +98,13 @@ class BillingService:
         clock: Clock,
         ledger: LedgerService,
         due_rule: DueDateRule = DEFAULT_DUE_RULE,
+        trading_policy: TradingDayPolicy = TradingDayPolicy.EVERY_DAY,
     ) -> None:
         self._uow = uow_factory
         self._clock = clock
         self._ledger = ledger
         self._due_rule = due_rule
+        self._policy = trading_policy
 
     # -- tariffs ------------------------------------------------------------------------------
     def seed_tariffs(self) -> int:
@@ -149,6 +158,11 @@ class BillingService:
         with self._uow() as uow:
             book = TariffBook(uow.billing.tariff_versions())
             billable = uow.billing.billable(markets)
+            # Whole months: a bill's rounding remainder carries from the month's first day.
+            lo, hi = first.replace(day=1), month_end(last)
+            calendars = TradingCalendars.build(
+                self._policy, uow.billing.days_off(markets, lo, hi), lo, hi
+            )
         if on_total is not None:
             on_total(len(billable))
         run_id = str(uuid.uuid4())
@@ -164,7 +178,8 @@ class BillingService:
                 if stall.status != "active":
                     skipped += 1  # vacant, damaged, closed or sealed stalls are not charged
                     continue
-                rows += self._bills_for(book, stall, first, last, run_id, memo)
+                calendar = calendars.for_stall(stall.market_code, stall.stall_code)
+                rows += self._bills_for(book, stall, first, last, run_id, memo, calendar)
             return rows
 
         def done(result: tuple[set[str], int], chunk: list[Billable]) -> None:
@@ -216,15 +231,25 @@ class BillingService:
         last: date,
         run_id: str,
         memo: dict[_MemoKey, tuple[BillComputation, dict[str, Any]]] | None = None,
+        calendar: TradingCalendar | None = None,
     ) -> list[BillRow]:
         cadence = Cadence(stall.cadence)
         memo = {} if memo is None else memo
+        calendar = calendar or TradingCalendar(self._policy)
         rows = []
         for p_first, p_last in split_periods(cadence, first, last):
             if p_last < stall.held_from:
                 continue
             begin = max(p_first, stall.held_from)
-            key = (stall.stall_type, stall.kelas, stall.area_cm2, begin, p_last)
+            key = (
+                stall.stall_type,
+                stall.kelas,
+                stall.area_cm2,
+                begin,
+                p_last,
+                calendar.market_closed,
+                calendar.not_trading,
+            )
             if key not in memo:
                 computed = compute_bill(
                     book,
@@ -233,6 +258,7 @@ class BillingService:
                     area=StallArea(stall.area_cm2),
                     first=begin,
                     last=p_last,
+                    trading=calendar,
                 )
                 memo[key] = (computed, computation_json(computed))
             comp, shown = memo[key]

@@ -13,6 +13,7 @@ from typing import Any, Protocol, Self
 
 from pasar_pay.domain.access import Role
 from pasar_pay.domain.accounts import AccountSpec
+from pasar_pay.domain.billing.days_off import DayOff
 from pasar_pay.domain.billing.outages import Outage
 from pasar_pay.domain.billing.tariffs import TariffVersion
 from pasar_pay.domain.ledger import Balance, Posting
@@ -258,6 +259,8 @@ class BillingStore(Protocol):
         now: datetime,
     ) -> None: ...
     def dunning(self, stall: str) -> tuple[str, date] | None: ...
+    def days_off(self, markets: Sequence[str] | None, lo: date, hi: date) -> list[DayOff]: ...
+    def add_day_off(self, record: DayOff, by: str | None, now: datetime) -> int: ...
     def save_dunning(self, stall: str, state: str, since: date, now: datetime) -> None: ...
 
 

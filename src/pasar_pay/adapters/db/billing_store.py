@@ -13,6 +13,7 @@ from pasar_pay.adapters.db.tables import (
     billing_runs,
     bills,
     channel_outages,
+    days_off,
     dunning_states,
     markets,
     placements,
@@ -21,6 +22,7 @@ from pasar_pay.adapters.db.tables import (
     vendors,
 )
 from pasar_pay.adapters.db.upsert import insert_ignore
+from pasar_pay.domain.billing.days_off import DayOff
 from pasar_pay.domain.billing.outages import Outage
 from pasar_pay.domain.billing.tariffs import MarketClass, StallType, TariffVersion
 from pasar_pay.services.ports import Billable, BillRecord, BillRow, BillsFilter
@@ -283,6 +285,36 @@ class SqlBillingStore:
                 }
             ],
         )
+
+    # -- days off (the "not trading" policy) ----------------------------------------------------
+    def days_off(self, markets: Sequence[str] | None, lo: date, hi: date) -> list[DayOff]:
+        d = days_off.c
+        stmt = (
+            select(days_off)
+            .where(d.first_day <= hi, d.last_day >= lo)
+            .order_by(d.market_code, d.first_day, d.id)
+        )
+        if markets is not None:
+            stmt = stmt.where(d.market_code.in_(list(markets)))
+        return [
+            DayOff(r.market_code, r.stall_code, r.first_day, r.last_day, r.reason)
+            for r in self._c.execute(stmt)
+        ]
+
+    def add_day_off(self, record: DayOff, by: str | None, now: datetime) -> int:
+        row = self._c.execute(
+            insert(days_off).returning(days_off.c.id),
+            {
+                "market_code": record.market_code,
+                "stall_code": record.stall_code,
+                "first_day": record.first,
+                "last_day": record.last,
+                "reason": record.reason.strip(),
+                "recorded_by": by,
+                "at": now,
+            },
+        ).scalar_one()
+        return int(row)
 
     def dunning(self, stall: str) -> tuple[str, date] | None:
         row = self._c.execute(

@@ -354,6 +354,23 @@ channel_outages = Table(
     Column("at", UTCDateTime, nullable=False),
 )
 
+# Market closures (stall_code NULL) and a stall's recorded idle days, for the "not trading"
+# policy. Append-only: a mistaken record is answered by the objection procedure, not an edit.
+days_off = Table(
+    "days_off",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), Identity(), primary_key=True),
+    Column("market_code", String(40), ForeignKey("markets.code"), nullable=False),
+    Column("stall_code", String(40), ForeignKey("stalls.code"), nullable=True),
+    Column("first_day", Date, nullable=False),
+    Column("last_day", Date, nullable=False),
+    Column("reason", String(500), nullable=False),
+    Column("recorded_by", String(36), nullable=True),
+    Column("at", UTCDateTime, nullable=False),
+    CheckConstraint("last_day >= first_day", name="range"),
+)
+Index("ix_days_off_market_days", days_off.c.market_code, days_off.c.first_day)
+
 dunning_states = Table(
     "dunning_states",
     metadata,

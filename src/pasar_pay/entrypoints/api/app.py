@@ -8,6 +8,7 @@ from pasar_pay.config import Settings, load_settings
 from pasar_pay.entrypoints.api import problems
 from pasar_pay.entrypoints.api.limits import BodySizeLimit
 from pasar_pay.entrypoints.api.routers import billing, keys, ledger, markets, pages, registry
+from pasar_pay.entrypoints.api.routers import days_off as days_off_routes
 from pasar_pay.entrypoints.api.routers import placements as placement_routes
 from pasar_pay.entrypoints.api.routers import qris as qris_routes
 from pasar_pay.entrypoints.api.routers import reports as report_routes
@@ -40,6 +41,7 @@ def create_app(container: Container | None = None, settings: Settings | None = N
         markets.router,
         registry.router,
         billing.router,
+        days_off_routes.router,
         placement_routes.router,
         report_routes.router,
         ledger.router,
