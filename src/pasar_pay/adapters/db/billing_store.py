@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
@@ -123,6 +124,8 @@ class SqlBillingStore:
         """Insert bills that do not exist yet for (stall, period start); return the new ids."""
         if not rows:
             return set()
+        if self._postgres:
+            return self._insert_bills_pg(rows, now)
         values = [
             {
                 "id": r.id,
@@ -144,6 +147,43 @@ class SqlBillingStore:
         stmt = insert_ignore(self._c, bills, ["stall_code", "period_start"]).returning(_B.id)
         # SQLAlchemy batches the rows (insertmanyvalues); RETURNING lists only new bills.
         return set(self._c.scalars(stmt, values))
+
+    def _insert_bills_pg(self, rows: Sequence[BillRow], now: datetime) -> set[str]:
+        """One statement over column arrays: constant text (prepared once), no per-row SQL."""
+        sql = (
+            "INSERT INTO bills (id, stall_code, vendor_code, market_code, cadence, period_start,"
+            " period_end, due_date, amount, computation, to_verify, run_id, created_at)"
+            " SELECT i, s, v, m, c, ps, pe, dd, a, j::jsonb, tv, r, %b FROM unnest(%b::text[],"
+            " %b::text[], %b::text[], %b::text[], %b::text[], %b::date[], %b::date[],"
+            " %b::date[], %b::bigint[], %b::text[], %b::boolean[], %b::text[])"
+            " AS t(i, s, v, m, c, ps, pe, dd, a, j, tv, r)"
+            " ON CONFLICT (stall_code, period_start) DO NOTHING RETURNING id"
+        )
+        # Stalls of one class and area share a computation: serialise each object once.
+        shown: dict[int, str] = {}
+        for r in rows:
+            shown.setdefault(id(r.computation), json.dumps(r.computation))
+        columns = [
+            [r.id for r in rows],
+            [r.stall_code for r in rows],
+            [r.vendor_code for r in rows],
+            [r.market_code for r in rows],
+            [r.cadence for r in rows],
+            [r.period_start for r in rows],
+            [r.period_end for r in rows],
+            [r.due_date for r in rows],
+            [r.amount for r in rows],
+            [shown[id(r.computation)] for r in rows],
+            [r.to_verify for r in rows],
+            [r.run_id for r in rows],
+        ]
+        cursor = self._c.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            # %b: binary parameters, so arrays of JSON text go as bytes, not regex-escaped.
+            cursor.execute(sql, [now, *columns])
+            return {row[0] for row in cursor.fetchall()}
+        finally:
+            cursor.close()
 
     def record_run(
         self,

@@ -97,17 +97,19 @@ class SqlLedgerStore:
         ordered, chain_list = sorted(codes), sorted(chains)
         lock = " FOR UPDATE" if self._locking else ""
         raw = self._raw
+        codes_in, codes_params = raw.one_of("code", ordered)
+        chains_in, chains_params = raw.one_of("chain", chain_list)
         with raw.pipeline():
             accounts_cursor = raw.start(
                 "SELECT id, code, kind, market_code, vendor_code, qualifier, posted_debits,"
                 " posted_credits, pending_debits, pending_credits FROM ledger_accounts"
-                f" WHERE code IN ({raw.placeholders(len(ordered))}) ORDER BY code{lock}",
-                ordered,
+                f" WHERE {codes_in} ORDER BY code{lock}",
+                codes_params,
             )
             heads_cursor = raw.start(
                 "SELECT chain, seq, head_hash FROM ledger_chain_heads"
-                f" WHERE chain IN ({raw.placeholders(len(chain_list))}) ORDER BY chain{lock}",
-                chain_list,
+                f" WHERE {chains_in} ORDER BY chain{lock}",
+                chains_params,
             )
         try:
             account_rows = accounts_cursor.fetchall()
@@ -146,15 +148,14 @@ class SqlLedgerStore:
         """Lock in code order (the hot path: on the driver's cursor)."""
         if not codes:
             return {}
-        ordered = sorted(codes)
+        where, params = self._raw.one_of("code", sorted(codes))
         sql = (
             "SELECT id, code, kind, market_code, vendor_code, qualifier, posted_debits,"
             " posted_credits, pending_debits, pending_credits FROM ledger_accounts"
-            f" WHERE code IN ({self._raw.placeholders(len(ordered))}) ORDER BY code"
-            + (" FOR UPDATE" if self._locking else "")
+            f" WHERE {where} ORDER BY code" + (" FOR UPDATE" if self._locking else "")
         )
         found = {}
-        for row in self._raw.all(sql, ordered):
+        for row in self._raw.all(sql, params):
             spec = AccountSpec(row[1], AccountKind(row[2]), row[3], row[4], row[5])
             found[row[1]] = StoredAccount(
                 int(row[0]), spec, Balance(int(row[6]), int(row[7]), int(row[8]), int(row[9]))
@@ -187,6 +188,21 @@ class SqlLedgerStore:
         if not balances:
             return
         rows = sorted(balances.items())
+        if self._raw.postgres:  # five arrays: one statement text whatever the row count
+            self._raw.run(
+                "UPDATE ledger_accounts AS a SET posted_debits = v.pd, posted_credits = v.pc,"
+                " pending_debits = v.qd, pending_credits = v.qc FROM unnest(%b::bigint[],"
+                " %b::bigint[], %b::bigint[], %b::bigint[], %b::bigint[]) AS v(id, pd, pc, qd, qc)"
+                " WHERE a.id = v.id",
+                [
+                    [i for i, _ in rows],
+                    [b.posted_debits for _, b in rows],
+                    [b.posted_credits for _, b in rows],
+                    [b.pending_debits for _, b in rows],
+                    [b.pending_credits for _, b in rows],
+                ],
+            )
+            return
         cast = "CAST(%s AS BIGINT)"
         values = ", ".join(f"({cast}, {cast}, {cast}, {cast}, {cast})" for _ in rows)
         params = [
@@ -242,6 +258,8 @@ class SqlLedgerStore:
         account_ids: Mapping[str, int],
         idempotency: tuple[str, str] | None,
     ) -> None:
+        if not entries:
+            return
         raw = self._raw
         postings = [
             (e.id, account_ids[p.account], p.side.value, p.amount)
@@ -272,11 +290,22 @@ class SqlLedgerStore:
             for e in entries
         ]
         with self._duplicates_named():
-            raw.run(
-                "INSERT INTO ledger_postings (entry_id, account_id, side, amount) VALUES "
-                + ", ".join("(%s, %s, %s, %s)" for _ in postings),
-                [x for row in postings for x in row],
-            )
+            if raw.postgres:
+                # Arrays keep the statement text constant (parsed and prepared once) and go as
+                # binary parameters (%b); ORDER BY the ordinality keeps posting ids in the
+                # order the entry lists them.
+                raw.run(
+                    "INSERT INTO ledger_postings (entry_id, account_id, side, amount)"
+                    " SELECT e, a, s, m FROM unnest(%b::text[], %b::bigint[], %b::text[],"
+                    " %b::bigint[]) WITH ORDINALITY AS t(e, a, s, m, n) ORDER BY n",
+                    [list(column) for column in zip(*postings, strict=True)],
+                )
+            else:
+                raw.run(
+                    "INSERT INTO ledger_postings (entry_id, account_id, side, amount) VALUES "
+                    + ", ".join("(%s, %s, %s, %s)" for _ in postings),
+                    [x for row in postings for x in row],
+                )
             raw.many(
                 "INSERT INTO ledger_entries (id, chain, seq, kind, effective_at, recorded_at,"
                 " description, reference, metadata, reverses, pending_id, expires_at,"

@@ -100,5 +100,12 @@ class RawSql:
         cursor.execute(self._sql(sql), tuple(params))
         return cursor
 
+    def one_of(self, column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
+        """`column` is one of `values`: one array parameter on PostgreSQL, so the statement
+        text does not change with the count and psycopg parses and prepares it once."""
+        if self.postgres:
+            return f"{column} = ANY(%s)", [list(values)]
+        return f"{column} IN ({self.placeholders(len(values))})", list(values)
+
     def placeholders(self, count: int) -> str:
         return ", ".join(["%s"] * count)
