@@ -471,3 +471,4 @@ payment_intents = Table(
     CheckConstraint("amount > 0", name="amount_positive"),
 )
 from pasar_pay.adapters.db import bank_tables as bank_tables  # noqa: E402
+from pasar_pay.adapters.db import order_tables as order_tables  # noqa: E402
