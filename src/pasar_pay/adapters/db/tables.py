@@ -472,3 +472,4 @@ payment_intents = Table(
 )
 from pasar_pay.adapters.db import bank_tables as bank_tables  # noqa: E402
 from pasar_pay.adapters.db import order_tables as order_tables  # noqa: E402
+from pasar_pay.adapters.db import recon_tables as recon_tables  # noqa: E402
