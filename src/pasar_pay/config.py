@@ -32,6 +32,16 @@ class Settings(BaseSettings):
     snap_prefix: str = "/snap"
     snap_timestamp_window_seconds: int = 300
     public_base_url: str = "http://127.0.0.1:8000"
+    # Outbound SNAP (pasar_pay -> acquirer): our RSA key for token requests (created in
+    # data_dir in development), per-attempt timeout, attempts, circuit breaker.
+    snap_private_key_path: Path | None = None
+    acquirer_timeout_seconds: float = Field(default=3.0, gt=0, le=60)
+    acquirer_attempts: int = Field(default=3, ge=1, le=10)
+    acquirer_breaker_failures: int = Field(default=5, ge=1, le=1000)
+    acquirer_breaker_reset_seconds: float = Field(default=30.0, gt=0, le=3600)
+    # When the market's acquirer cannot generate a dynamic QRIS: derive it locally from the
+    # static QRIS (flagged "fallback" on the intent) instead of refusing with 503.
+    qris_local_fallback: bool = True
     # How long a dynamic QRIS for a bill stays payable (payment intent expiry).
     qris_expiry_hours: int = Field(default=24, ge=1, le=24 * 7)
     # Billing rules that depend on law not yet verified (see docs/billing.md): configurable.
@@ -60,6 +70,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'pasar_pay.db').as_posix()}"
+
+    @property
+    def effective_snap_key_path(self) -> Path:
+        return self.snap_private_key_path or self.data_dir / "snap_rsa_private.pem"
 
     @property
     def effective_digest_key_path(self) -> Path:

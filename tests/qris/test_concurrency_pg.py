@@ -11,16 +11,16 @@ import pytest
 from pasar_pay.entrypoints.wiring import Container
 from pasar_pay.services.qris_acquirer import LocalAcquirer
 from pasar_pay.services.qris_codes import QrisCodeService
-from pasar_pay.services.qris_ports import QrisMerchant
+from pasar_pay.services.qris_ports import GeneratedCode, QrisMerchant
 from tests.qris.conftest import KIOS_BILL, SRI
 
 
 class SlowAcquirer(LocalAcquirer):
-    """Widens the race window: every request is still inside its transaction here."""
+    """Widens the race window: every request asks the acquirer at the same time."""
 
     def generate(
         self, amount: int, reference: str, expires_at: datetime, merchant: QrisMerchant
-    ) -> tuple[str, str | None]:
+    ) -> GeneratedCode:
         time.sleep(0.2)
         return super().generate(amount, reference, expires_at, merchant)
 

@@ -14,7 +14,7 @@ from pasar_pay.domain.registry.model import StallSpec, VendorSpec
 from pasar_pay.entrypoints.wiring import Container
 from pasar_pay.services.qris_codes import QrisCodeService
 from pasar_pay.services.qris_merchants import MerchantIn
-from pasar_pay.services.qris_ports import QrisMerchant
+from pasar_pay.services.qris_ports import GeneratedCode, QrisMerchant
 from tests.conftest import FakeClock
 from tests.qris.conftest import (
     BUDI,
@@ -185,20 +185,16 @@ class FakeAcquirer:
         self.calls: list[tuple[int, str, datetime]] = []
         self.amount_delta = amount_delta
 
-    @property
-    def source(self) -> str:
-        return "acquirer"
-
     def generate(
         self, amount: int, reference: str, expires_at: datetime, merchant: QrisMerchant
-    ) -> tuple[str, str | None]:
+    ) -> GeneratedCode:
         self.calls.append((amount, reference, expires_at))
         payload = to_dynamic(
             merchant.static_payload,
             amount=amount + self.amount_delta,
             reference="ACQ" + reference[-8:],
         )
-        return payload, f"ACQ-{len(self.calls):06d}"
+        return GeneratedCode(payload, f"ACQ-{len(self.calls):06d}", "acquirer")
 
 
 def test_an_acquirer_port_records_source_and_its_reference(qris: Container) -> None:

@@ -8,8 +8,11 @@ from functools import cached_property
 
 from sqlalchemy import Engine
 
+from pasar_pay.adapters.banks.acquirer_directory import OutboundSettings, SnapAcquirerDirectory
+from pasar_pay.adapters.banks.resilience import RetryPolicy
 from pasar_pay.adapters.banks.rsa_verifier import SnapRsaVerifier
 from pasar_pay.adapters.banks.secret_box import FernetSecretBox
+from pasar_pay.adapters.banks.snap_rsa import private_key_from_file
 from pasar_pay.adapters.crypto.ed25519 import Ed25519Signer
 from pasar_pay.adapters.db.engine import make_engine
 from pasar_pay.adapters.db.unit_of_work import SqlUnitOfWorkFactory
@@ -39,7 +42,7 @@ from pasar_pay.services.markets import MarketService
 from pasar_pay.services.objections import ObjectionService
 from pasar_pay.services.placements import PlacementService
 from pasar_pay.services.ports import Clock
-from pasar_pay.services.qris_acquirer import LocalAcquirer
+from pasar_pay.services.qris_acquirer import RoutedAcquirer
 from pasar_pay.services.qris_codes import QrisCodeService
 from pasar_pay.services.qris_merchants import QrisMerchantService
 from pasar_pay.services.qris_ports import AcquirerPort
@@ -142,9 +145,31 @@ class Container:
 
     # QRIS (issue 4) ------------------------------------------------------------------------
     @cached_property
+    def acquirer_directory(self) -> SnapAcquirerDirectory:
+        """SNAP connectors (qr-mpm-generate/query/refund) of acquirers with an outbound URL."""
+        s = self.settings
+        key_path = s.effective_snap_key_path
+        create = s.mode is not Mode.PRODUCTION
+        outbound = OutboundSettings(
+            timeout=s.acquirer_timeout_seconds,
+            retry=RetryPolicy(attempts=s.acquirer_attempts),
+            breaker_threshold=s.acquirer_breaker_failures,
+            breaker_reset=s.acquirer_breaker_reset_seconds,
+        )
+        return SnapAcquirerDirectory(
+            self.uow,
+            self.secret_box,
+            lambda: private_key_from_file(key_path, create=create),
+            self.clock,
+            outbound,
+        )
+
+    @cached_property
     def qris_acquirer(self) -> AcquirerPort:
-        """Local derivation by default; a SNAP qr-mpm-generate client can replace it."""
-        return LocalAcquirer()
+        """The market's acquirer when it generates codes, else (or degraded) local derivation."""
+        return RoutedAcquirer(
+            self.acquirer_directory, allow_fallback=self.settings.qris_local_fallback
+        )
 
     @cached_property
     def qris_merchants(self) -> QrisMerchantService:
@@ -192,9 +217,7 @@ class Container:
     @cached_property
     def snap_gateway(self) -> SnapGateway:
         window = timedelta(seconds=self.settings.snap_timestamp_window_seconds)
-        auth = SnapAuthenticator(
-            self.uow, self.clock, self.secret_box, self.rsa_verifier, window
-        )
+        auth = SnapAuthenticator(self.uow, self.clock, self.secret_box, self.rsa_verifier, window)
         return SnapGateway(
             self.uow,
             self.clock,

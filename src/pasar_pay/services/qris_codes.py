@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pasar_pay.domain.access import Principal, Role
-from pasar_pay.domain.errors import DomainError, NotFound, ValidationFailed
+from pasar_pay.domain.errors import Conflict, DomainError, NotFound, ValidationFailed
 from pasar_pay.domain.money import format_rupiah
 from pasar_pay.domain.qris import (
     QRIS_CAP_RUPIAH,
@@ -38,6 +38,7 @@ from pasar_pay.services.bills import visible_bill
 from pasar_pay.services.ports import BillsFilter, Clock, UnitOfWork, UnitOfWorkFactory
 from pasar_pay.services.qris_ports import (
     AcquirerPort,
+    GeneratedCode,
     PaymentIntent,
     QrisMerchant,
     market_merchant_id,
@@ -60,6 +61,7 @@ class CodeView:
     intent: PaymentIntent | None = None
     stall: StallSpec | None = None
     created: bool = False
+    notice: str | None = None  # why the code was not issued by the acquirer (degraded)
 
     def as_dict(self) -> dict[str, Any]:
         m = self.merchant
@@ -88,10 +90,32 @@ class CodeView:
                 reference=i.reference,
                 expires_at=i.expires_at.isoformat(),
                 source=i.source,
+                degraded=i.source == "fallback",
             )
+            if self.notice:
+                out["notice"] = self.notice
         if self.stall is not None:
             out.update(stall=self.stall.code, market=self.stall.market_code)
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What a new code for these bills must say, as measured under the vendor's lock."""
+
+    merchant: QrisMerchant
+    vendor: str
+    market: str
+    ids: tuple[str, ...]
+    amount: int
+    now: datetime
+
+    def same_as(self, other: _Plan) -> bool:
+        return (self.merchant.id, self.ids, self.amount) == (
+            other.merchant.id,
+            other.ids,
+            other.amount,
+        )
 
 
 def new_reference(now: datetime) -> str:
@@ -116,106 +140,146 @@ class QrisCodeService:
 
     # dynamic codes for bills ------------------------------------------------------------
     def bill_code(self, caller: Principal, bill_ids: Sequence[str]) -> CodeView:
+        """The live code for these bills, or a new one.
+
+        The acquirer is asked between two transactions, never inside one: an outbound call
+        (seconds, under retries) must not hold the vendor's lock or a database connection.
+        After it answers, the vendor is locked again and the plan re-checked: if another
+        request created the code meanwhile, that one is returned and ours is dropped.
+        """
         wanted = sorted(set(bill_ids))
         if not wanted or len(wanted) > MAX_BILLS_PER_CODE:
             raise ValidationFailed(
                 f"give 1..{MAX_BILLS_PER_CODE} bills", code="qris.bill_count", given=len(wanted)
             )
-        with self._uow() as uow:
-            bills = [visible_bill(uow, caller, bill_id) for bill_id in wanted]
-            vendors = sorted({b.vendor_code for b in bills})
-            markets = sorted({b.market_code for b in bills})
-            if len(vendors) != 1:
-                raise ValidationFailed(
-                    "one code pays the bills of one vendor", code="qris.mixed_vendors"
-                )
-            if len(markets) != 1:
-                raise ValidationFailed(
-                    "one code pays bills of one market (its merchant): ask one code per market",
-                    code="qris.mixed_markets",
-                    markets=markets,
-                )
-            vendor, market = vendors[0], markets[0]
-            lock_vendor(uow, vendor)
-            uow.qris.lock_vendor_row(vendor)
-            now = self._clock()  # after the lock: the wait does not shorten the expiry
-            fresh = uow.billing.bills(BillsFilter(ids=frozenset(wanted)), None, len(wanted))
-            open_bills = sorted((b for b in fresh if b.owed > 0), key=lambda b: b.id)
-            if not open_bills:
-                raise ValidationFailed(
-                    "nothing is owed on these bills: no code to pay",
-                    code="qris.nothing_owed",
-                    bills=wanted,
-                )
-            amount = sum(b.owed for b in open_bills)
-            if amount > QRIS_CAP_RUPIAH:
-                raise ValidationFailed(
-                    f"{format_rupiah(amount)} exceeds the QRIS limit of "
-                    f"{format_rupiah(QRIS_CAP_RUPIAH)} per transaction: pay by virtual account "
-                    "(VA) or ask a code per bill",
-                    code="qris.amount_over_cap",
-                    amount=amount,
-                    cap=QRIS_CAP_RUPIAH,
-                    suggestion="virtual_account",
-                )
-            merchant = _market_merchant(uow, market)
-            ids = tuple(b.id for b in open_bills)
-            view = self._reuse_or_create(uow, caller, merchant, vendor, market, ids, amount, now)
-            uow.commit()
-        return view
+        # (plan it was made for, reference, code, expiry told to the acquirer)
+        generated: tuple[_Plan, str, GeneratedCode, datetime] | None = None
+        for _ in range(3):
+            with self._uow() as uow:
+                plan = self._plan(uow, caller, wanted)
+                view = self._reuse(uow, plan)
+                if view is None and generated is not None and generated[0].same_as(plan):
+                    view = self._create(uow, caller, plan, generated[1], generated[2], generated[3])
+                if view is not None:
+                    uow.commit()
+                    return view
+                reference = self._free_reference(uow, plan.now)
+                uow.commit()  # closes stale intents; nothing else was written
+            expires_at = plan.now + self._ttl
+            code = self._acquirer.generate(plan.amount, reference, expires_at, plan.merchant)
+            _check_generated(code.payload, plan.amount)
+            generated = (plan, reference, code, expires_at)
+        raise Conflict(  # pragma: no cover - the owed amount changed three times in a row
+            "the bills changed while the code was issued; ask again", code="qris.busy"
+        )
 
-    def _reuse_or_create(
+    def _plan(self, uow: UnitOfWork, caller: Principal, wanted: list[str]) -> _Plan:
+        bills = [visible_bill(uow, caller, bill_id) for bill_id in wanted]
+        vendors = sorted({b.vendor_code for b in bills})
+        markets = sorted({b.market_code for b in bills})
+        if len(vendors) != 1:
+            raise ValidationFailed(
+                "one code pays the bills of one vendor", code="qris.mixed_vendors"
+            )
+        if len(markets) != 1:
+            raise ValidationFailed(
+                "one code pays bills of one market (its merchant): ask one code per market",
+                code="qris.mixed_markets",
+                markets=markets,
+            )
+        vendor, market = vendors[0], markets[0]
+        lock_vendor(uow, vendor)
+        uow.qris.lock_vendor_row(vendor)
+        now = self._clock()  # after the lock: the wait does not shorten the expiry
+        fresh = uow.billing.bills(BillsFilter(ids=frozenset(wanted)), None, len(wanted))
+        open_bills = sorted((b for b in fresh if b.owed > 0), key=lambda b: b.id)
+        if not open_bills:
+            raise ValidationFailed(
+                "nothing is owed on these bills: no code to pay",
+                code="qris.nothing_owed",
+                bills=wanted,
+            )
+        amount = sum(b.owed for b in open_bills)
+        if amount > QRIS_CAP_RUPIAH:
+            raise ValidationFailed(
+                f"{format_rupiah(amount)} exceeds the QRIS limit of "
+                f"{format_rupiah(QRIS_CAP_RUPIAH)} per transaction: pay by virtual account "
+                "(VA) or ask a code per bill",
+                code="qris.amount_over_cap",
+                amount=amount,
+                cap=QRIS_CAP_RUPIAH,
+                suggestion="virtual_account",
+            )
+        merchant = _market_merchant(uow, market)
+        ids = tuple(b.id for b in open_bills)
+        return _Plan(merchant, vendor, market, ids, amount, now)
+
+    @staticmethod
+    def _reuse(uow: UnitOfWork, plan: _Plan) -> CodeView | None:
+        """The live intent for exactly these bills and amount; closes the stale ones."""
+        stale: list[str] = []
+        found: CodeView | None = None
+        for live in uow.qris.live_intents(plan.vendor, "bill", "qris"):
+            if live.expires_at <= plan.now:
+                stale.append(live.id)  # housekeeping: past its expiry
+            elif tuple(sorted(live.bill_ids)) == plan.ids:
+                fresh = live.amount == plan.amount and live.expires_at - plan.now >= MIN_REMAINING
+                if fresh and found is None:
+                    found = CodeView(
+                        live.payload or "", plan.merchant, _terminal(live), intent=live
+                    )
+                else:
+                    stale.append(live.id)  # the open amount changed (or about to expire)
+        uow.qris.close_intents(stale, "expired", plan.now)
+        return found
+
+    def _create(
         self,
         uow: UnitOfWork,
         caller: Principal,
-        merchant: QrisMerchant,
-        vendor: str,
-        market: str,
-        ids: tuple[str, ...],
-        amount: int,
-        now: datetime,
+        plan: _Plan,
+        reference: str,
+        code: GeneratedCode,
+        expires_at: datetime,
     ) -> CodeView:
-        stale: list[str] = []
-        for live in uow.qris.live_intents(vendor, "bill", "qris"):
-            if live.expires_at <= now:
-                stale.append(live.id)  # housekeeping: past its expiry
-            elif tuple(sorted(live.bill_ids)) == ids:
-                if live.amount == amount and live.expires_at - now >= MIN_REMAINING:
-                    uow.qris.close_intents(stale, "expired", now)
-                    return CodeView(live.payload or "", merchant, _terminal(live), intent=live)
-                stale.append(live.id)  # the open amount changed (or about to expire)
-        uow.qris.close_intents(stale, "expired", now)
-        reference = self._free_reference(uow, now)
-        expires_at = now + self._ttl
-        payload, acquirer_reference = self._acquirer.generate(
-            amount, reference, expires_at, merchant
-        )
-        _check_generated(payload, amount)
         intent = PaymentIntent(
             id=str(uuid.uuid4()),
             kind="bill",
             channel="qris",
-            vendor_code=vendor,
-            market_code=market,
-            bill_ids=ids,
-            amount=amount,
+            vendor_code=plan.vendor,
+            market_code=plan.market,
+            bill_ids=plan.ids,
+            amount=plan.amount,
             reference=reference,
-            payload=payload,
+            payload=code.payload,
             status="live",
-            source=self._acquirer.source,
-            acquirer_reference=acquirer_reference,
+            source=code.source,
+            acquirer_reference=code.acquirer_reference,
             expires_at=expires_at,
-            created_at=now,
+            created_at=plan.now,
         )
         uow.qris.add_intent(intent)
         uow.audit.append(
-            now,
+            plan.now,
             caller.key_id,
             "qris.intent_created",
             intent.id,
-            {"bills": list(ids), "amount": amount, "reference": reference, "replaced": stale},
+            {
+                "bills": list(plan.ids),
+                "amount": plan.amount,
+                "reference": reference,
+                "source": code.source,
+                "notice": code.notice,
+            },
         )
-        return CodeView(payload, merchant, _terminal(intent), intent=intent, created=True)
+        return CodeView(
+            code.payload,
+            plan.merchant,
+            _terminal(intent),
+            intent=intent,
+            created=True,
+            notice=code.notice,
+        )
 
     @staticmethod
     def _free_reference(uow: UnitOfWork, now: datetime) -> str:

@@ -2,6 +2,8 @@
 
 `QrisStore` is exposed as `uow.qris` (see `services/ports.UnitOfWork`); `AcquirerPort` is the
 seam where a bank's SNAP `qr-mpm-generate` client replaces the embedded local derivation.
+`AcquirerConnector` is one acquirer's outbound SNAP client (generate 47, query 51, refund 78)
+and `AcquirerDirectory` finds the connector of a merchant's acquirer, if it has one.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol
 
-IntentSource = Literal["local", "acquirer"]
+# "fallback": derived locally because the merchant's acquirer could not generate it (degraded).
+IntentSource = Literal["local", "acquirer", "fallback"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,19 +83,87 @@ class QrisStore(Protocol):
     def reference_taken(self, reference: str) -> bool: ...
 
 
-class AcquirerPort(Protocol):
-    """Issues the dynamic QRIS for one payment.
+@dataclass(frozen=True, slots=True)
+class GeneratedCode:
+    """A dynamic QRIS and where it came from.
 
     `source` is recorded on the intent: "local" when the code is derived here from the
     merchant's static payload (the acquirer never sees the reference), "acquirer" when the
-    acquirer generated it (SNAP `qr-mpm-generate`; its notification carries the reference).
+    acquirer generated it (SNAP `qr-mpm-generate`; its notification carries the reference),
+    "fallback" when the acquirer failed and the local derivation stood in (`notice` says why).
     """
 
-    @property
-    def source(self) -> IntentSource: ...
+    payload: str
+    acquirer_reference: str | None
+    source: IntentSource
+    notice: str | None = None
+
+
+class AcquirerPort(Protocol):
+    """Issues the dynamic QRIS for one payment. Called outside any database transaction."""
 
     def generate(
         self, amount: int, reference: str, expires_at: datetime, merchant: QrisMerchant
-    ) -> tuple[str, str | None]:
-        """(payload, acquirer_reference); the reference is None for a local derivation."""
+    ) -> GeneratedCode: ...
+
+
+class AcquirerUnavailable(Exception):
+    """The acquirer could not be reached or did not answer usefully (after retries, or the
+    circuit is open): a caller may degrade to a local derivation where that is allowed."""
+
+
+class AcquirerRefused(AcquirerUnavailable):
+    """The acquirer answered, and said no (a 4xx responseCode): retrying will not help."""
+
+    def __init__(self, message: str, response_code: str | None = None) -> None:
+        super().__init__(message)
+        self.response_code = response_code
+
+
+@dataclass(frozen=True, slots=True)
+class AcquirerStatus:
+    """SNAP qr-mpm-query (51): the acquirer's view of one generated code."""
+
+    acquirer_reference: str
+    reference: str | None
+    status: str  # latestTransactionStatus: 00 success, 03 pending, 05 cancelled, 08 expired...
+    amount: int | None
+    paid_time: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class AcquirerRefund:
+    """SNAP qr-mpm-refund (78): what the acquirer accepted."""
+
+    refund_no: str  # ours (partnerRefundNo)
+    acquirer_refund_no: str | None
+    amount: int
+
+
+class AcquirerConnector(Protocol):
+    """One acquirer's outbound SNAP QR services."""
+
+    def generate(
+        self, amount: int, reference: str, expires_at: datetime, merchant: QrisMerchant
+    ) -> tuple[str, str]:
+        """(qrContent, the acquirer's referenceNo); raises `AcquirerUnavailable`."""
+        ...
+
+    def query(
+        self, acquirer_reference: str, reference: str, merchant_id: str
+    ) -> AcquirerStatus: ...
+
+    def refund(
+        self,
+        acquirer_reference: str,
+        reference: str,
+        refund_no: str,
+        amount: int,
+        reason: str,
+    ) -> AcquirerRefund: ...
+
+
+class AcquirerDirectory(Protocol):
+    def connector(self, acquirer_code: str) -> AcquirerConnector | None:
+        """The connector of a registered acquirer that generates codes, else None."""
         ...

@@ -9,6 +9,8 @@ RSA of at least 2048 bits (snap.md §1.5 rule 8).
 from __future__ import annotations
 
 import base64
+import os
+from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
@@ -125,3 +127,16 @@ def verify_asymmetric(
 def _require_size(bits: int) -> None:
     if bits < MIN_KEY_BITS:
         raise ValueError(f"RSA keys must be at least {MIN_KEY_BITS} bits, got {bits}")
+
+
+def private_key_from_file(path: Path, *, create: bool) -> rsa.RSAPrivateKey:
+    """Our own SNAP key (outbound token requests). Created 0600 in development when missing;
+    give the acquirer `public_key_pem(key)` at onboarding (`pasar-pay banks our-public-key`)."""
+    if not path.exists():
+        if not create:
+            raise FileNotFoundError(f"SNAP private key {path} is missing")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(private_key_pem(generate_private_key()))
+    return load_private_key(path.read_bytes())

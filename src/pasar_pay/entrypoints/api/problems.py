@@ -25,6 +25,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "insufficient_balance": 422,
     "account_unknown": 422,
     "market_unknown": 422,
+    "qris.acquirer_unavailable": 503,
 }
 
 
