@@ -22,7 +22,7 @@ from pasar_pay.adapters.db.tables import (
     tariffs,
     vendors,
 )
-from pasar_pay.adapters.db.upsert import insert_ignore
+from pasar_pay.adapters.db.upsert import insert_ignore, insert_ignore_count
 from pasar_pay.domain.billing.days_off import DayOff
 from pasar_pay.domain.billing.outages import Outage
 from pasar_pay.domain.billing.tariffs import MarketClass, StallType, TariffVersion
@@ -77,8 +77,9 @@ class SqlBillingStore:
         ]
         if not rows:
             return 0
-        stmt = insert_ignore(self._c, tariffs, ["market_class", "stall_type", "valid_from"])
-        return max(self._c.execute(stmt, rows).rowcount, 0)
+        return insert_ignore_count(
+            self._c, tariffs, ["market_class", "stall_type", "valid_from"], rows
+        )
 
     # -- billing runs -------------------------------------------------------------------------
     def billable(self, market_codes: Sequence[str] | None) -> list[Billable]:

@@ -18,7 +18,7 @@ from pasar_pay.adapters.db.tables import (
     ledger_postings,
     ledger_verifications,
 )
-from pasar_pay.adapters.db.upsert import insert_ignore
+from pasar_pay.adapters.db.upsert import insert_ignore, insert_ignore_count
 from pasar_pay.domain.accounts import AccountKind, AccountSpec, Side
 from pasar_pay.domain.chain import GENESIS_HASH
 from pasar_pay.domain.ledger import Balance, EntryKind, Posting
@@ -79,8 +79,7 @@ class SqlLedgerStore:
             }
             for s in specs
         ]
-        result = self._c.execute(insert_ignore(self._c, ledger_accounts, ["code"]), rows)
-        return max(result.rowcount, 0)
+        return insert_ignore_count(self._c, ledger_accounts, ["code"], rows)
 
     def _select_accounts(self, codes: Sequence[str], lock: bool) -> dict[str, StoredAccount]:
         if not codes:

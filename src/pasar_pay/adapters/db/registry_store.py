@@ -15,7 +15,7 @@ from pasar_pay.adapters.db.tables import (
     stalls,
     vendors,
 )
-from pasar_pay.adapters.db.upsert import insert_ignore
+from pasar_pay.adapters.db.upsert import insert_ignore, insert_ignore_count
 from pasar_pay.domain.registry.model import Cadence, StallSpec, StallStatus, VendorSpec
 from pasar_pay.services.ports import PlacementFilter, PlacementRecord, StallFilter
 
@@ -89,7 +89,7 @@ class SqlRegistryStore:
             }
             for s in specs
         ]
-        return max(self._c.execute(insert_ignore(self._c, stalls, ["code"]), rows).rowcount, 0)
+        return insert_ignore_count(self._c, stalls, ["code"], rows)
 
     def stall(self, code: str) -> StallSpec | None:
         row = self._c.execute(select(stalls).where(_S.code == code)).first()
@@ -129,7 +129,7 @@ class SqlRegistryStore:
             }
             for v in specs
         ]
-        return max(self._c.execute(insert_ignore(self._c, vendors, ["code"]), rows).rowcount, 0)
+        return insert_ignore_count(self._c, vendors, ["code"], rows)
 
     def vendor(self, code: str) -> VendorSpec | None:
         row = self._c.execute(select(vendors).where(vendors.c.code == code)).first()
