@@ -1,4 +1,4 @@
-"""Demo data for `scripts/serve`: keys for every role and a little SYNTHETIC ledger activity.
+"""Demo data for `scripts/serve`: keys for every role, bills and a payment on SYNTHETIC data.
 
 Everything here is fictitious and labelled `synthetic`; it is safe to run repeatedly.
 """
@@ -6,19 +6,20 @@ Everything here is fictitious and labelled `synthetic`; it is safe to run repeat
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+import uuid
+from datetime import timedelta
 
 import typer
 from rich.console import Console
 
 from pasar_pay.config import load_settings
-from pasar_pay.domain import accounts as chart
 from pasar_pay.domain.access import Role
-from pasar_pay.domain.accounts import Side
-from pasar_pay.domain.ledger import EntryDraft, EntryKind, Posting
+from pasar_pay.domain.billing.periods import month_end
+from pasar_pay.domain.money import format_rupiah
 from pasar_pay.entrypoints.wiring import Container
 from pasar_pay.services.api_keys import Unauthenticated
-from pasar_pay.services.idempotency import IdempotencyKey
+from pasar_pay.services.cash import ReceiptIn
+from pasar_pay.services.digest import JAKARTA
 from pasar_pay.services.ports import StallFilter
 
 app = typer.Typer(help="Synthetic demo data", no_args_is_help=True)
@@ -63,9 +64,43 @@ def registry(seed: int = 2026) -> None:
     )
 
 
+def _bill_and_pay(container: Container, vendor: str, collector_token: str) -> None:
+    """Real flows on synthetic data: bill last month and this one for every stall (idempotent),
+    then the demo vendor pays last month's bill in cash to the demo collector (same receipt id
+    on every run, so it is booked once)."""
+    today = container.clock().astimezone(JAKARTA).date()
+    this_month = today.replace(day=1)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    container.billing.seed_tariffs()
+    run = container.billing.run(None, last_month, month_end(this_month))
+    console.print(
+        f"billing {last_month:%B} and {this_month:%B %Y}: {run.created} new bills "
+        f"({format_rupiah(run.amount)}) for {run.considered} stalls"
+    )
+    collector = container.keys.authenticate(collector_token)
+    bills, _ = container.bills.bills(
+        collector, vendor=vendor, market=DEMO_MARKET, open_only=False, cursor=None, limit=1
+    )
+    if not bills:
+        return
+    oldest = bills[0]
+    receipt = ReceiptIn(
+        id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"pasar-pay-demo:{oldest['id']}")),
+        receipt_no=f"DEMO-{oldest['period_start'].replace('-', '')}",
+        vendor=vendor,
+        amount=int(oldest["amount"]),
+        collected_at=container.clock(),
+    )
+    _, replayed = container.cash.record_receipt(collector, receipt)
+    console.print(
+        f"vendor {vendor} paid {oldest['id']} in cash (receipt {receipt.receipt_no})"
+        + (" (already booked)" if replayed else "")
+    )
+
+
 @app.command("seed")
 def seed() -> None:
-    """Create (or reuse) demo keys and post a synthetic charge and payment."""
+    """Create (or reuse) demo keys, bill every stall, and book one cash payment."""
     container = Container(load_settings())
     vendor = _demo_vendor(container)
     path = container.settings.data_dir / "demo-keys.json"
@@ -84,35 +119,7 @@ def seed() -> None:
     path.write_text(json.dumps(saved, indent=2))
     path.chmod(0o600)
 
-    receivable = chart.market_receivable(DEMO_MARKET, vendor).code
-    now = datetime.now(UTC)
-    synthetic = {"synthetic": "true"}
-    charge = EntryDraft(
-        kind=EntryKind.STANDARD,
-        effective_at=now,
-        chain=DEMO_MARKET,
-        metadata=synthetic,
-        description="SYNTHETIC demo: monthly retribution, kios 9 m2",
-        reference="DEMO-BILL-1",
-        postings=(
-            Posting(receivable, Side.DEBIT, 215_670),
-            Posting(chart.retribution_revenue(DEMO_MARKET).code, Side.CREDIT, 215_670),
-        ),
-    )
-    payment = EntryDraft(
-        kind=EntryKind.STANDARD,
-        effective_at=now,
-        chain=DEMO_MARKET,
-        metadata=synthetic,
-        description="SYNTHETIC demo: payment by BNI virtual account",
-        reference="DEMO-BILL-1",
-        postings=(
-            Posting(chart.bank_clearing(DEMO_MARKET, "BNI").code, Side.DEBIT, 215_670),
-            Posting(receivable, Side.CREDIT, 215_670),
-        ),
-    )
-    for key, draft in (("demo-charge-1", charge), ("demo-payment-1", payment)):
-        container.ledger.post(draft, idem=IdempotencyKey("demo", key), request={"demo": key})
+    _bill_and_pay(container, vendor, saved["collector"])
     console.print(f"demo keys in {path} (synthetic data, development only); vendor {vendor}")
     for name, token in saved.items():
         print(f"  {name:<10} {token}")
