@@ -10,48 +10,60 @@ Receive = Any
 Send = Any
 
 
-class BodyTooLarge(Exception):
-    pass
-
-
 class BodySizeLimit:
+    """Counts what the app reads, so a body without Content-Length (chunked) is limited too.
+
+    Subclasses choose which requests they limit (`applies`) and how they refuse (`refuse`)."""
+
     def __init__(self, app: Any, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
 
+    def applies(self, scope: Scope) -> bool:
+        return True
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or not self.applies(scope):
             await self.app(scope, receive, send)
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
+            await self.refuse(scope, send)
             return
         seen = 0
-        started = False
+        started = refused = False
 
+        # Past the limit we answer at once and tell the app the client went away: raising
+        # instead would reach FastAPI's body parsing, which turns any error into a 400.
         async def limited_receive() -> Any:
-            nonlocal seen
+            nonlocal seen, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
-                    raise BodyTooLarge
+                    if not started:
+                        await self.refuse(scope, send)
+                    refused = True
+                    return {"type": "http.disconnect"}
             return message
 
         async def tracking_send(message: Any) -> None:
             nonlocal started
+            if refused:
+                return  # the refusal is the response; whatever the app says after is dropped
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
 
         try:
             await self.app(scope, limited_receive, tracking_send)
-        except BodyTooLarge:
-            if not started:
-                await self._refuse(send)
+        except Exception:
+            if not refused:
+                raise  # the app's own failure, not the disconnect we fed it
 
-    async def _refuse(self, send: Send) -> None:
+    async def refuse(self, scope: Scope, send: Send) -> None:
         body = json.dumps(
             {
                 "type": "/problems/payload_too_large",

@@ -14,6 +14,7 @@ from typing import Any
 
 from pasar_pay.domain.snap.codes import ServiceCode, SnapCase, snap_status
 from pasar_pay.domain.snap.timestamps import format_timestamp
+from pasar_pay.entrypoints.api.limits import BodySizeLimit, Scope, Send
 from pasar_pay.services.ports import Clock
 
 SNAP_MAX_BODY = 64 * 1024
@@ -26,15 +27,10 @@ _SERVICES = {
 }
 
 
-class _TooLarge(Exception):
-    pass
-
-
-class SnapBodyLimit:
+class SnapBodyLimit(BodySizeLimit):
     def __init__(self, app: Any, prefix: str, max_bytes: int, clock: Clock) -> None:
-        self.app = app
+        super().__init__(app, max_bytes)
         self.prefix = prefix.rstrip("/")
-        self.max_bytes = max_bytes
         self.clock = clock
 
     def _service(self, path: str) -> ServiceCode | None:
@@ -42,40 +38,12 @@ class SnapBodyLimit:
             return None
         return _SERVICES.get(path[len(self.prefix) :])
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        service = self._service(scope.get("path", "")) if scope["type"] == "http" else None
-        if service is None:
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send, service)
-            return
-        seen = 0
-        started = False
+    def applies(self, scope: Scope) -> bool:
+        return self._service(scope.get("path", "")) is not None
 
-        async def limited_receive() -> Any:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise _TooLarge
-            return message
-
-        async def tracking_send(message: Any) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except _TooLarge:
-            if not started:
-                await self._refuse(send, service)
-
-    async def _refuse(self, send: Any, service: ServiceCode) -> None:
+    async def refuse(self, scope: Scope, send: Send) -> None:
+        service = self._service(scope.get("path", ""))
+        assert service is not None  # applies() admitted only SNAP service paths
         case = SnapCase.BAD_REQUEST
         if service is ServiceCode.ACCESS_TOKEN_B2B:
             case = SnapCase.INVALID_FIELD_FORMAT
