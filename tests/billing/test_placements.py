@@ -279,3 +279,36 @@ def test_vendor_lists_only_own_and_pages(shp: tuple[Container, PlacementService]
         "SHP-PSR-GEDE-L01-001",
         "SHP-PSR-LEGI-L01-001",
     }
+
+
+def test_a_vendor_with_every_shp_revoked_may_pay_arrears_but_nothing_more(
+    billed: Container,
+) -> None:
+    from pasar_pay.services.cash import ReceiptIn
+    from tests.billing.conftest import OTHER
+
+    legi_collector = Principal("k-col-legi", Role.COLLECTOR, markets=frozenset({"PSR-LEGI"}))
+    billed.placements.revoke(FINANCE, f"SHP-{OTHER.code}", on=date(2026, 12, 20), reason="SP3")
+    owed = _owed(billed, "V000002")
+    assert owed > 0
+
+    def cash(receipt_id: str, amount: int) -> ReceiptIn:
+        return ReceiptIn(receipt_id, f"R-{receipt_id}", "V000002", amount, billed.clock())
+
+    with pytest.raises(ValidationFailed) as refused:
+        billed.cash.record_receipt(legi_collector, cash("rcpt-0001", owed + 1))
+    assert (refused.value.code, refused.value.details["owed"]) == (
+        "billing.vendor_without_stall",
+        owed,
+    )
+    billed.cash.record_receipt(legi_collector, cash("rcpt-0002", owed))
+    assert _owed(billed, "V000002") == 0
+    with pytest.raises(ValidationFailed):
+        billed.cash.record_receipt(legi_collector, cash("rcpt-0003", 1_000))
+
+
+def _owed(container: Container, vendor: str) -> int:
+    bills, _ = container.bills.bills(
+        FINANCE, vendor=vendor, market=None, open_only=True, cursor=None, limit=100
+    )
+    return sum(int(b["owed"]) for b in bills)

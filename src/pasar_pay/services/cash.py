@@ -18,9 +18,15 @@ from pasar_pay.domain.accounts import Side
 from pasar_pay.domain.errors import Conflict, NotFound, ValidationFailed
 from pasar_pay.domain.ledger import EntryDraft, EntryKind, Posting
 from pasar_pay.domain.money import require_amount
-from pasar_pay.services.bill_payments import BillPayments, cash_source
+from pasar_pay.services.bill_payments import BillPayments, cash_source, lock_vendor
 from pasar_pay.services.ledger import LedgerService
-from pasar_pay.services.ports import Clock, UnitOfWorkFactory
+from pasar_pay.services.ports import (
+    BillsFilter,
+    Clock,
+    PlacementFilter,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
 
 TREASURY_BANK = "BANKJATENG"  # kas daerah; configurable per deployment
 
@@ -32,6 +38,22 @@ class ReceiptIn:
     vendor: str
     amount: int
     collected_at: datetime
+
+
+def _refuse_credit_without_stall(uow: UnitOfWork, vendor: str, amount: int) -> None:
+    """A vendor whose placements were all revoked still owes their arrears and may pay them,
+    but cash beyond that would only park money for someone who no longer trades here."""
+    if uow.registry.list_placements(PlacementFilter(vendor=vendor, status="active"), None, 1):
+        return
+    owed = sum(
+        b.owed for b in uow.billing.bills(BillsFilter(vendor=vendor, open_only=True), None, 10_000)
+    )
+    if amount > owed:
+        raise ValidationFailed(
+            "the vendor holds no stall any more: only their arrears can be paid",
+            code="billing.vendor_without_stall",
+            owed=owed,
+        )
 
 
 def collector_id(caller: Principal) -> str:
@@ -73,6 +95,8 @@ class CashService:
                 uow.registry.vendor_markets(receipt.vendor)
             ):
                 raise NotFound("no such vendor in this market", code="vendor_not_found")
+            lock_vendor(uow, receipt.vendor)
+            _refuse_credit_without_stall(uow, receipt.vendor, receipt.amount)
             uow.ledger.open_accounts([chart.collector_cash(market, collector)], self._clock())
             applied = self._payments.apply(
                 uow,
