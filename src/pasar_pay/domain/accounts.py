@@ -33,6 +33,9 @@ class AccountKind(StrEnum):
     # per vendor
     VENDOR_CREDIT = "vendor_credit"  # overpayments kept for the next bill
     VENDOR_PAYABLE = "vendor_payable"  # online-order money held for the vendor
+    COMMISSION_DUE = "commission_due"  # commission on cash-on-delivery orders, owed by the vendor
+    # per shopper
+    SHOPPER_CREDIT = "shopper_credit"  # order refunds kept as credit (small amounts)
     # city-wide
     ACQUIRER_FEES = "acquirer_fees"
     COMMISSION_REVENUE = "commission_revenue"
@@ -49,10 +52,15 @@ _DEBIT_NORMAL = {
     AccountKind.ACQUIRER_FEES,
     AccountKind.WRITE_OFFS,
     AccountKind.ORDER_CLEARING,
+    AccountKind.COMMISSION_DUE,
 }
 
 # Liabilities that must never go negative: a vendor's credit or payable cannot be spent twice.
-_CREDITS_COVER_DEBITS = {AccountKind.VENDOR_CREDIT, AccountKind.VENDOR_PAYABLE}
+_CREDITS_COVER_DEBITS = {
+    AccountKind.VENDOR_CREDIT,
+    AccountKind.VENDOR_PAYABLE,
+    AccountKind.SHOPPER_CREDIT,
+}
 # Assets that must never go negative: a collector cannot hand over more cash than collected.
 _DEBITS_COVER_CREDITS = {AccountKind.COLLECTOR_CASH}
 
@@ -125,6 +133,19 @@ def vendor_payable(vendor: str) -> AccountSpec:
     return AccountSpec(code, AccountKind.VENDOR_PAYABLE, vendor_code=vendor)
 
 
+def vendor_commission_due(vendor: str) -> AccountSpec:
+    """Commission on cash-on-delivery orders: the vendor kept the cash, so the platform's fee
+    is owed by the vendor and taken from the next payout."""
+    code = f"vendor:{_seg(vendor, 'vendor')}:commission-due"
+    return AccountSpec(code, AccountKind.COMMISSION_DUE, vendor_code=vendor)
+
+
+def shopper_credit(shopper: str) -> AccountSpec:
+    """A shopper's credit from order refunds too small to send back through the channel."""
+    code = f"shopper:{_seg(shopper, 'shopper')}:credit"
+    return AccountSpec(code, AccountKind.SHOPPER_CREDIT, qualifier=shopper)
+
+
 ACQUIRER_FEES = AccountSpec("city:expense:acquirer-fees", AccountKind.ACQUIRER_FEES)
 COMMISSION_REVENUE = AccountSpec("city:revenue:commission", AccountKind.COMMISSION_REVENUE)
 WRITE_OFFS = AccountSpec("city:expense:write-offs", AccountKind.WRITE_OFFS)
@@ -173,6 +194,10 @@ def parse_account_code(code: str) -> AccountSpec:
                 return vendor_credit(v)
             case ["vendor", v, "payable"]:
                 return vendor_payable(v)
+            case ["vendor", v, "commission-due"]:
+                return vendor_commission_due(v)
+            case ["shopper", shopper, "credit"]:
+                return shopper_credit(shopper)
             case ["city", "clearing", b]:
                 return order_clearing(b)
     except ValidationFailed:

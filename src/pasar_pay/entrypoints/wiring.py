@@ -17,6 +17,7 @@ from pasar_pay.adapters.crypto.ed25519 import Ed25519Signer
 from pasar_pay.adapters.db.engine import make_engine
 from pasar_pay.adapters.db.unit_of_work import SqlUnitOfWorkFactory
 from pasar_pay.adapters.rendering.cache import QrImageCache
+from pasar_pay.adapters.webhooks.http_sender import HttpxWebhookSender
 from pasar_pay.config import Mode, Settings
 from pasar_pay.domain.billing.bill_calc import TradingDayPolicy
 from pasar_pay.domain.billing.due_dates import DueDateRule
@@ -40,6 +41,15 @@ from pasar_pay.services.ledger import LedgerService
 from pasar_pay.services.ledger_reads import LedgerReader
 from pasar_pay.services.markets import MarketService
 from pasar_pay.services.objections import ObjectionService
+from pasar_pay.services.orders.catalog import CatalogService
+from pasar_pay.services.orders.checkout import CheckoutService
+from pasar_pay.services.orders.fulfilment import OrderService
+from pasar_pay.services.orders.jobs import OrderJobs
+from pasar_pay.services.orders.payments import OrderPayments
+from pasar_pay.services.orders.payouts import PayoutService
+from pasar_pay.services.orders.ports import WebhookSender
+from pasar_pay.services.orders.settings import OrderSettings
+from pasar_pay.services.orders.webhooks import WebhookService
 from pasar_pay.services.placements import PlacementService
 from pasar_pay.services.ports import Clock
 from pasar_pay.services.qris_acquirer import RoutedAcquirer
@@ -223,5 +233,45 @@ class Container:
             self.clock,
             auth,
             VaBiller(self.uow, self.clock, self.bill_payments),
-            QrisNotifications(self.uow, self.clock, self.bill_payments),
+            QrisNotifications(self.uow, self.clock, self.bill_payments, self.order_payments),
+        )
+
+    # online orders (issue 7) ---------------------------------------------------------------
+    @cached_property
+    def catalog(self) -> CatalogService:
+        return CatalogService(self.uow, self.clock)
+
+    @cached_property
+    def order_settings(self) -> OrderSettings:
+        return OrderSettings(self.uow, self.clock)
+
+    @cached_property
+    def checkouts(self) -> CheckoutService:
+        return CheckoutService(self.uow, self.clock, self.qris_acquirer)
+
+    @cached_property
+    def orders(self) -> OrderService:
+        return OrderService(self.uow, self.clock, self.ledger)
+
+    @cached_property
+    def order_payments(self) -> OrderPayments:
+        return OrderPayments(self.ledger)
+
+    @cached_property
+    def order_jobs(self) -> OrderJobs:
+        return OrderJobs(self.uow, self.clock, self.orders)
+
+    @cached_property
+    def payouts(self) -> PayoutService:
+        return PayoutService(self.uow, self.clock, self.ledger)
+
+    @cached_property
+    def webhook_sender(self) -> WebhookSender:
+        return HttpxWebhookSender()
+
+    @cached_property
+    def webhooks(self) -> WebhookService:
+        allow_http = self.settings.mode is not Mode.PRODUCTION  # local receivers while developing
+        return WebhookService(
+            self.uow, self.clock, self.secret_box, self.webhook_sender, allow_http=allow_http
         )

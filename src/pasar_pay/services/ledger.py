@@ -278,7 +278,10 @@ class LedgerService:
         if draft.kind in (EntryKind.POST_PENDING, EntryKind.VOID_PENDING):
             assert draft.pending_id is not None
             held = uow.ledger.get_entry(draft.pending_id)
-            assert held is not None
+            if held is None or held.kind != EntryKind.PENDING:
+                raise NotFound(f"no hold {draft.pending_id}", code="pending_not_found")
+            if draft.kind is EntryKind.POST_PENDING:
+                _within_hold(draft.postings, held.postings)
             released = held.postings
         return _Planned(draft, released)
 
@@ -333,6 +336,19 @@ def _chain(draft: EntryDraft, seq: int, prev: str, now: datetime) -> StoredEntry
         prev_hash=prev,
         entry_hash=link_hash(prev, chained),
     )
+
+
+def _within_hold(posted: Sequence[Posting], held: Sequence[Posting]) -> None:
+    """A batch-written POST_PENDING settles the hold's own postings, each at most the held
+    amount (what `settle_pending` builds for `post_pending`)."""
+    if len(posted) != len(held) or any(
+        p.account != h.account or p.side != h.side or p.amount > h.amount
+        for p, h in zip(posted, held, strict=True)
+    ):
+        raise ValidationFailed(
+            "a posted hold must settle the held postings, each at most the held amount",
+            code="pending_amount_exceeds_hold",
+        )
 
 
 def _clip(text: str) -> str:

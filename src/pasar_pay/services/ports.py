@@ -19,6 +19,7 @@ from pasar_pay.domain.billing.tariffs import TariffVersion
 from pasar_pay.domain.ledger import Balance, Posting
 from pasar_pay.domain.registry.model import StallSpec, StallStatus, VendorSpec
 from pasar_pay.services.banking.ports import BankStore
+from pasar_pay.services.orders.ports import OrderStore
 from pasar_pay.services.qris_ports import QrisStore
 
 Clock = Callable[[], datetime]
@@ -431,6 +432,8 @@ class UnitOfWork(Protocol):
     def banks(self) -> BankStore: ...
     @property
     def qris(self) -> QrisStore: ...
+    @property
+    def orders(self) -> OrderStore: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -22,6 +22,7 @@ from pasar_pay.adapters.db.upsert import insert_ignore, insert_ignore_count
 from pasar_pay.domain.accounts import AccountKind, AccountSpec, Side
 from pasar_pay.domain.chain import GENESIS_HASH
 from pasar_pay.domain.ledger import Balance, EntryKind, Posting
+from pasar_pay.domain.orders.ledger_plan import ORDER_REF_PREFIX
 from pasar_pay.services.ports import (
     AccountFilter,
     DuplicateKey,
@@ -380,6 +381,9 @@ class SqlLedgerStore:
             select(_E.id)
             .where(_E.kind == EntryKind.PENDING.value, _E.expires_at <= now)
             .where(_E.id.not_in(resolved))
+            # An order's refund hold is the shopper's claim until the order completes or is
+            # refunded; only the order's own lifecycle resolves it (see domain/orders).
+            .where(or_(_E.reference.is_(None), _E.reference.not_like(f"{ORDER_REF_PREFIX}%")))
             .order_by(_E.expires_at, _E.id)
             .limit(limit)
         )

@@ -12,6 +12,7 @@ from pasar_pay.adapters.db.billing_store import SqlBillingStore
 from pasar_pay.adapters.db.cash_store import SqlCashStore
 from pasar_pay.adapters.db.ledger_store import SqlLedgerStore
 from pasar_pay.adapters.db.objection_store import SqlObjectionStore
+from pasar_pay.adapters.db.order_store import SqlOrderStore
 from pasar_pay.adapters.db.qris_store import SqlQrisStore
 from pasar_pay.adapters.db.registry_store import SqlRegistryStore
 from pasar_pay.adapters.db.report_store import SqlReportStore
@@ -36,6 +37,7 @@ class SqlUnitOfWork:
     reports: SqlReportStore
     banks: SqlBankStore
     qris: SqlQrisStore
+    orders: SqlOrderStore
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -57,6 +59,7 @@ class SqlUnitOfWork:
         self.reports = SqlReportStore(connection)
         self.banks = SqlBankStore(connection)
         self.qris = SqlQrisStore(connection)
+        self.orders = SqlOrderStore(connection)
         return self
 
     @property

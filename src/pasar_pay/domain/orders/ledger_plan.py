@@ -45,6 +45,8 @@ from pasar_pay.domain.money import require_amount
 from pasar_pay.domain.orders.quantities import require_non_negative
 
 D, C = Side.DEBIT, Side.CREDIT
+# Every order's ledger reference starts with this; `expire-holds` leaves such holds alone.
+ORDER_REF_PREFIX = "ORD-"
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,9 @@ from pasar_pay.config import Settings, load_settings
 from pasar_pay.entrypoints.api import problems
 from pasar_pay.entrypoints.api.limits import BodySizeLimit
 from pasar_pay.entrypoints.api.routers import billing, keys, ledger, markets, pages, registry
+from pasar_pay.entrypoints.api.routers import catalog as catalog_routes
 from pasar_pay.entrypoints.api.routers import days_off as days_off_routes
+from pasar_pay.entrypoints.api.routers import orders as order_routes
 from pasar_pay.entrypoints.api.routers import placements as placement_routes
 from pasar_pay.entrypoints.api.routers import qris as qris_routes
 from pasar_pay.entrypoints.api.routers import reports as report_routes
@@ -46,6 +48,8 @@ def create_app(container: Container | None = None, settings: Settings | None = N
         report_routes.router,
         ledger.router,
         qris_routes.router,
+        catalog_routes.router,
+        order_routes.router,
     ):
         app.include_router(router)
     app.include_router(vendor_va.router)

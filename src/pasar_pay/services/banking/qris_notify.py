@@ -25,6 +25,7 @@ from pasar_pay.services.banking.ports import InboxRow, IntentRecord
 from pasar_pay.services.banking.snap_auth import Authenticated, SnapReply, SnapRequest
 from pasar_pay.services.banking.va_biller import conflict
 from pasar_pay.services.bill_payments import BillPayments, bank_source
+from pasar_pay.services.orders.payments import OrderPayments
 from pasar_pay.services.ports import BillsFilter, Clock, UnitOfWork, UnitOfWorkFactory
 
 QR_NOTIFY = "qr_notify"
@@ -44,11 +45,16 @@ def notify_fingerprint(req: QrNotifyRequest) -> str:
 
 class QrisNotifications:
     def __init__(
-        self, uow_factory: UnitOfWorkFactory, clock: Clock, payments: BillPayments
+        self,
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        payments: BillPayments,
+        orders: OrderPayments | None = None,
     ) -> None:
         self._uow = uow_factory
         self._clock = clock
         self._payments = payments
+        self._orders = orders
 
     def notify(
         self, auth: Authenticated, request: SnapRequest, req: QrNotifyRequest
@@ -156,6 +162,8 @@ class QrisNotifications:
         current: TxStatus | None,
         now: datetime,
     ) -> tuple[str, str | None, str | None]:
+        if intent is not None and intent.kind == "order" and self._orders is not None:
+            return self._book_order(uow, row, req, intent, now)
         if intent is None or intent.vendor_code is None:
             # Money moved but we cannot say whose: park it for a human, never drop it.
             self._exception(uow, row, req, None, None, None, "unattributed", now, {})
@@ -219,6 +227,31 @@ class QrisNotifications:
         if problems:
             outcome = "applied_review"
         return outcome, applied.entry_id, vendor
+
+    def _book_order(
+        self,
+        uow: UnitOfWork,
+        row: InboxRow,
+        req: QrNotifyRequest,
+        intent: IntentRecord,
+        now: datetime,
+    ) -> tuple[str, str | None, str | None]:
+        """An online-order checkout (issue 7): paid through the order service, same transaction."""
+        assert self._orders is not None
+        effective = min(req.paid_time.astimezone(UTC), now) if req.paid_time else now
+        outcome, entry_id = self._orders.on_qris_paid(
+            uow,
+            intent_id=intent.id,
+            bank=row.bank_code,
+            amount=req.amount,
+            payment_id=req.original_reference_no,
+            paid_at=effective,
+            now=now,
+        )
+        if outcome != "order_paid":  # parked in suspense: a human refunds or applies it
+            details = {"intent": intent.reference}
+            self._exception(uow, row, req, intent, entry_id, None, outcome, now, details)
+        return outcome, entry_id, None
 
     @staticmethod
     def _intent(uow: UnitOfWork, req: QrNotifyRequest) -> IntentRecord | None:
