@@ -239,7 +239,7 @@ class QrisNotifications:
         """An online-order checkout (issue 7): paid through the order service, same transaction."""
         assert self._orders is not None
         effective = min(req.paid_time.astimezone(UTC), now) if req.paid_time else now
-        outcome, entry_id = self._orders.on_qris_paid(
+        outcome, entry_id, problem = self._orders.on_qris_paid(
             uow,
             intent_id=intent.id,
             bank=row.bank_code,
@@ -248,9 +248,9 @@ class QrisNotifications:
             paid_at=effective,
             now=now,
         )
-        if outcome != "order_paid":  # parked in suspense: a human refunds or applies it
+        if problem is not None:  # parked in suspense: a human refunds or applies it
             details = {"intent": intent.reference}
-            self._exception(uow, row, req, intent, entry_id, None, outcome, now, details)
+            self._exception(uow, row, req, intent, entry_id, None, problem, now, details)
         return outcome, entry_id, None
 
     @staticmethod

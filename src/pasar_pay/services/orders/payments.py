@@ -36,8 +36,9 @@ class OrderPayments:
         payment_id: str,
         paid_at: datetime,
         now: datetime,
-    ) -> tuple[str, str | None]:
-        """(outcome, entry id). Outcomes: `order_paid`, `order_payment_parked`."""
+    ) -> tuple[str, str | None, str | None]:
+        """(outcome, entry id, problem): `order_paid`, or `order_parked` and why (the kind of
+        the review exception, e.g. `order_checkout_expired`)."""
         checkout = uow.orders.checkout_by_intent(intent_id)
         problem = None
         if checkout is None:
@@ -52,7 +53,7 @@ class OrderPayments:
         elif amount != checkout.amount:
             problem = "order_amount_differs"
         if problem is not None:
-            return problem, self._park(uow, bank, amount, payment_id, paid_at, now)
+            return "order_parked", self._park(uow, bank, amount, payment_id, paid_at, now), problem
         assert checkout is not None
         orders = uow.orders.orders(OrderFilter(checkout=checkout.id), None, 1000)
         booked = money.book_payments(self._ledger, uow, orders, bank, paid_at, now)
@@ -62,7 +63,7 @@ class OrderPayments:
             lifecycle.move(uow, order, OrderState.PAID, Role.SYSTEM, f"bank:{bank}", now)
         uow.orders.set_checkout_status(checkout.id, "paid", now, paid=True)
         uow.banks.set_intent_status(intent_id, "paid", now, payment_id)
-        return "order_paid", booked[0].hold_entry_id if booked else None
+        return "order_paid", booked[0].hold_entry_id if booked else None, None
 
     def _park(
         self,
