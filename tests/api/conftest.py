@@ -34,3 +34,16 @@ def tokens(books: Container) -> dict[str, str]:
 
 def auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def api_routes(app):  # type: ignore[no-untyped-def]
+    """Every APIRoute of the app, including those of included routers."""
+    from fastapi.routing import APIRoute
+
+    try:  # FastAPI ≥ 0.16x keeps included routers as nodes; walk their effective routes
+        from fastapi.routing import iter_route_contexts
+
+        candidates = [ctx.original_route for ctx in iter_route_contexts(app.routes)]
+    except ImportError:
+        candidates = list(app.routes)
+    return [r for r in candidates if isinstance(r, APIRoute)]

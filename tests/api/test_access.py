@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from pasar_pay.entrypoints.api.access import declared_roles
 from pasar_pay.entrypoints.api.app import create_app
 from pasar_pay.entrypoints.wiring import Container
-from tests.api.conftest import auth
-
-
-def _api_routes(app):  # type: ignore[no-untyped-def]
-    try:  # FastAPI ≥ 0.16x keeps included routers as nodes; walk their effective routes
-        from fastapi.routing import iter_route_contexts
-
-        candidates = [ctx.original_route for ctx in iter_route_contexts(app.routes)]
-    except ImportError:
-        candidates = list(app.routes)
-    return [r for r in candidates if isinstance(r, APIRoute)]
+from tests.api.conftest import api_routes, auth
 
 
 def _declares_access(dependant) -> bool:  # type: ignore[no-untyped-def]
@@ -28,7 +17,7 @@ def _declares_access(dependant) -> bool:  # type: ignore[no-untyped-def]
 
 
 def test_every_route_declares_an_access_rule(books: Container) -> None:
-    routes = _api_routes(create_app(books))
+    routes = api_routes(create_app(books))
     assert len(routes) >= 12
     undeclared = [
         f"{sorted(r.methods)} {r.path}" for r in routes if not _declares_access(r.dependant)
