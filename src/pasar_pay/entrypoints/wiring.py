@@ -22,6 +22,7 @@ from pasar_pay.config import Mode, Settings
 from pasar_pay.domain.billing.bill_calc import TradingDayPolicy
 from pasar_pay.domain.billing.due_dates import DueDateRule
 from pasar_pay.domain.billing.penalties import PenaltyPolicy
+from pasar_pay.entrypoints.recon_wiring import ReconServices
 from pasar_pay.services.adjustments import AdjustmentService
 from pasar_pay.services.api_keys import ApiKeyService
 from pasar_pay.services.banking.counterparties import CounterpartyService, VirtualAccountService
@@ -206,6 +207,11 @@ class Container:
             create=self.settings.mode is not Mode.PRODUCTION,
         )
         return DigestService(self.uow, self.clock, signer)
+
+    @cached_property
+    def recon(self) -> ReconServices:
+        """Reconciliation (issue 6): imports, matching, exceptions, daily close, reports."""
+        return ReconServices(self)
 
     # bank integration (issue 5) ------------------------------------------------------------
     @cached_property

@@ -245,8 +245,10 @@ class _State:
                     if len(cands) > 1 and abs(total - unit.expected) <= tol:
                         chosen = tuple(cands)
                 else:
-                    chosen = (cands[0],)
-                    unit.mismatch = True
+                    # A reusable VA recurs on every payment: a line whose own reference
+                    # contradicts the unit's is another payment, not this one credited wrong.
+                    chosen = next(((i,) for i in cands if not _conflicts(unit, lines[i])), ())
+                    unit.mismatch = bool(chosen)
                 if chosen:
                     self._claim(unit, chosen, rule)
         return [u for u in units if not u.lines]
