@@ -53,6 +53,7 @@ class GeneratedQr:
     expires_at: datetime
     status: str = "03"  # pending until paid
     refunded: int = 0
+    created: float = field(default_factory=time.time)
 
 
 @dataclass

@@ -231,3 +231,9 @@ def run(
         result.write_csv(statements / f"{code}_{day}.csv")
     if result.unacked:
         raise typer.Exit(1)
+
+
+# market-day, load and acquirer live in run_cli (kept apart so this file stays small)
+from pasar_pay.entrypoints.bank_sim.run_cli import register_commands  # noqa: E402
+
+register_commands(sim_app)

@@ -2,15 +2,18 @@
 duplicates, reordering and lost callbacks, over real HTTP; a ledger of what was acknowledged.
 
 `acked` holds payment ids pasar_pay acknowledged with 2xx; `unacked` those still owed a
-delivery (timeouts, 5xx, connection refused). `run_until_delivered` keeps retrying them, so a
-server killed mid-run and restarted ends with every payment delivered exactly once.
+delivery (timeouts, 5xx, connection refused). `deliver` keeps retrying them with backoff, so a
+server killed mid-run and restarted ends with every payment delivered exactly once. With
+`workers` > 1 deliveries go out concurrently (load mode); `latencies` feed the percentiles.
 """
 
 from __future__ import annotations
 
 import csv
 import random
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,7 @@ import httpx
 from pasar_pay.entrypoints.bank_sim.client import (
     SnapBankClient,
     inquiry_body,
+    notify_body,
     payment_body,
 )
 
@@ -32,6 +36,8 @@ class SimConfig:
     max_attempts: int = 50
     backoff: float = 0.05
     seed: int = 7
+    workers: int = 1  # concurrent deliveries (load mode)
+    late_pending_rate: float = 0.0  # QRIS: a stale "pending" also sent after the success
 
 
 @dataclass
@@ -40,6 +46,8 @@ class Delivery:
     body: dict[str, Any]
     amount: int
     attempts: int = 0
+    service: str = "payment"  # payment (VA, 25) | notify (QRIS, 52)
+    books: bool = True  # False for a QRIS "pending" status: acknowledged, books nothing
 
 
 @dataclass
@@ -50,6 +58,24 @@ class SimReport:
     sent: int = 0
     duplicates: int = 0
     latencies: list[float] = field(default_factory=list)
+    elapsed: float = 0.0
+
+    def percentile(self, q: float) -> float:
+        """Latency in ms at quantile `q` (nearest rank) of every answered request."""
+        if not self.latencies:
+            return 0.0
+        ordered = sorted(self.latencies)
+        rank = min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))
+        return ordered[rank] * 1000
+
+    def summary(self) -> str:
+        rate = len(self.acked) / self.elapsed if self.elapsed else 0.0
+        return (
+            f"acked {len(self.acked)}, refused {len(self.refused)}, unacked "
+            f"{len(self.unacked)}, requests {self.sent} (duplicates {self.duplicates}), "
+            f"{rate:.0f} acked/s, p50 {self.percentile(0.5):.1f} ms, "
+            f"p95 {self.percentile(0.95):.1f} ms, p99 {self.percentile(0.99):.1f} ms"
+        )
 
     def write_csv(self, path: Path) -> None:
         """A bank CSV statement of the credited (acknowledged) payments."""
@@ -80,6 +106,7 @@ class BankSimulator:
         self.config = config
         self.rng = random.Random(config.seed)
         self.report = SimReport()
+        self._lock = threading.Lock()
 
     def va_day(self, psid: str, vas: list[str], *, prefix: str = "SIM") -> list[Delivery]:
         """One inquiry per VA; pay what it shows. Returns the payments still to deliver."""
@@ -96,6 +123,23 @@ class BankSimulator:
             deliveries.append(Delivery(request_id, body, total))
         return deliveries
 
+    def qris_day(
+        self, intents: list[tuple[str, str, int]], *, prefix: str = "SIMQR"
+    ) -> list[Delivery]:
+        """One payment per (partner reference, acquirer reference or "", amount): a pending
+        notification then the success, plus a late stale "pending" at `late_pending_rate`."""
+        deliveries: list[Delivery] = []
+        for index, (reference, acquirer_ref, amount) in enumerate(intents):
+            ref = acquirer_ref or f"{prefix}{index:06d}{self.rng.randrange(10**8):08d}"
+            pending = notify_body(ref, reference, amount, "03")
+            deliveries.append(Delivery(ref + ":03", pending, amount, service="notify", books=False))
+            paid = notify_body(ref, reference, amount, "00")
+            deliveries.append(Delivery(ref, paid, amount, service="notify"))
+            if self.rng.random() < self.config.late_pending_rate:
+                late = Delivery(ref + ":03late", pending, amount, service="notify", books=False)
+                deliveries.append(late)
+        return deliveries
+
     def deliver(self, deliveries: list[Delivery]) -> SimReport:
         queue = list(deliveries)
         queue += [d for d in deliveries if self.rng.random() < self.config.duplicate_rate]
@@ -106,35 +150,51 @@ class BankSimulator:
             self.report.unacked.add(d.payment_id)
         pending = queue
         rounds = 0
-        while pending and rounds < self.config.max_attempts:
-            rounds += 1
-            retry: list[Delivery] = []
-            for d in pending:
-                if self._lost(d):
-                    retry.append(d)
-                    continue
-                body = {**d.body, "flagAdvise": "Y" if d.attempts else "N"}
-                d.attempts += 1
-                response = self._post(lambda b=body: self.client.payment(b))
-                if response is None or response.status_code >= 500:
-                    retry.append(d)
-                    continue
-                data = response.json()
-                if response.status_code == 200:
-                    self.report.acked.setdefault(d.payment_id, data)
-                else:
-                    self.report.refused.setdefault(d.payment_id, data["responseCode"])
-                self.report.unacked.discard(d.payment_id)
-            pending = retry
-            if pending:
-                time.sleep(min(2.0, self.config.backoff * 2**rounds))
+        started = time.perf_counter()
+        workers = max(1, self.config.workers)
+        with ThreadPoolExecutor(workers) as pool:
+            while pending and rounds < self.config.max_attempts:
+                rounds += 1
+                outcomes = (
+                    pool.map(self._deliver_one, pending)
+                    if workers > 1
+                    else map(self._deliver_one, pending)
+                )
+                pending = [d for d, done in zip(pending, outcomes, strict=True) if not done]
+                if pending:
+                    time.sleep(min(2.0, self.config.backoff * 2**rounds))
+        self.report.elapsed += time.perf_counter() - started
         return self.report
+
+    def _deliver_one(self, d: Delivery) -> bool:
+        """One attempt; True when pasar_pay answered (2xx or a refusal), False to retry."""
+        if self._lost(d):
+            return False
+        with self._lock:
+            first = d.attempts == 0
+            d.attempts += 1
+        if d.service == "notify":
+            response = self._post(lambda b=d.body: self.client.qr_notify(b))
+        else:
+            body = {**d.body, "flagAdvise": "N" if first else "Y"}
+            response = self._post(lambda b=body: self.client.payment(b))
+        if response is None or response.status_code >= 500:
+            return False
+        data = response.json()
+        with self._lock:
+            if response.status_code == 200:
+                self.report.acked.setdefault(d.payment_id, data)
+            else:
+                self.report.refused.setdefault(d.payment_id, data["responseCode"])
+            self.report.unacked.discard(d.payment_id)
+        return True
 
     def _lost(self, d: Delivery) -> bool:
         """The first delivery of a callback is dropped (the bank retries it as advice)."""
-        if d.attempts == 0 and self.rng.random() < self.config.lose_rate:
-            d.attempts = 1
-            return True
+        with self._lock:
+            if d.attempts == 0 and self.rng.random() < self.config.lose_rate:
+                d.attempts = 1
+                return True
         return False
 
     def _post(self, call: Any) -> httpx.Response | None:
@@ -144,6 +204,8 @@ class BankSimulator:
         except (httpx.TimeoutException, httpx.TransportError):
             return None
         finally:
-            self.report.sent += 1
-        self.report.latencies.append(time.perf_counter() - started)
+            with self._lock:
+                self.report.sent += 1
+        with self._lock:
+            self.report.latencies.append(time.perf_counter() - started)
         return response
