@@ -13,6 +13,7 @@ from pasar_pay.entrypoints.api.routers import days_off as days_off_routes
 from pasar_pay.entrypoints.api.routers import orders as order_routes
 from pasar_pay.entrypoints.api.routers import placements as placement_routes
 from pasar_pay.entrypoints.api.routers import qris as qris_routes
+from pasar_pay.entrypoints.api.routers import recon as recon_routes
 from pasar_pay.entrypoints.api.routers import reports as report_routes
 from pasar_pay.entrypoints.api.snap import router as snap_routes
 from pasar_pay.entrypoints.api.snap import vendor_va
@@ -48,6 +49,7 @@ def create_app(container: Container | None = None, settings: Settings | None = N
         report_routes.router,
         ledger.router,
         qris_routes.router,
+        recon_routes.router,
         catalog_routes.router,
         order_routes.router,
     ):

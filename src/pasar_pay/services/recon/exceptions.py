@@ -18,6 +18,7 @@ from pasar_pay.domain.accounts import AccountSpec, Side
 from pasar_pay.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from pasar_pay.domain.ledger import EntryDraft, EntryKind, Posting, chain_for
 from pasar_pay.domain.money import require_amount
+from pasar_pay.domain.reconciliation import local_date
 from pasar_pay.services.ledger import LedgerService
 from pasar_pay.services.ports import Clock
 from pasar_pay.services.recon.common import record, require_market, visible_markets
@@ -57,12 +58,17 @@ class ExceptionService:
         if status is not None and status not in STATUSES:
             raise ValidationFailed("unknown status", code="status_unknown", allowed=STATUSES)
         with self._uow() as uow:
-            return uow.recon.exceptions(ExceptionFilter(markets, status, type_), after, limit)
+            rows = uow.recon.exceptions(ExceptionFilter(markets, status, type_), after, limit)
+        return [self._aged(r) for r in rows]
 
     def get(self, caller: Principal, exception_id: str) -> dict[str, Any]:
         with self._uow() as uow:
             row = self._visible(uow, caller, exception_id)
-            return {**row, "audit": uow.recon.audit_trail(exception_id)}
+            return {**self._aged(row), "audit": uow.recon.audit_trail(exception_id)}
+
+    def _aged(self, row: dict[str, Any]) -> dict[str, Any]:
+        """Age in Jakarta days since the discrepancy arose (what the ageing report buckets)."""
+        return {**row, "age_days": (local_date(self._clock()) - row["as_of"]).days}
 
     def assign(self, caller: Principal, exception_id: str, assignee: str) -> dict[str, Any]:
         if not assignee.strip():
