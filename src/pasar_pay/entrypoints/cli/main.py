@@ -21,6 +21,7 @@ from pasar_pay.entrypoints.bank_sim import cli as bank_cli
 from pasar_pay.entrypoints.cli import billing as billing_cli
 from pasar_pay.entrypoints.cli import demo
 from pasar_pay.entrypoints.cli import qris as qris_cli
+from pasar_pay.entrypoints.cli import recon as recon_cli
 from pasar_pay.entrypoints.wiring import Container
 
 app = typer.Typer(help="pasar_pay: Surakarta market payments", no_args_is_help=True)
@@ -35,6 +36,7 @@ app.add_typer(billing_cli.app, name="billing")
 app.add_typer(bank_cli.banks_app, name="banks")
 app.add_typer(bank_cli.sim_app, name="bank-sim")
 app.add_typer(qris_cli.app, name="qris")
+app.add_typer(recon_cli.app, name="recon")
 console = Console()
 
 
