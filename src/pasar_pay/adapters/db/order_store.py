@@ -306,6 +306,10 @@ class SqlOrderStore:
             ],
         )
 
+    def add_events(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        if rows:
+            self._c.execute(insert(order_events), [dict(r) for r in rows])
+
     def events(self, order_id: str) -> list[dict[str, Any]]:
         t = order_events.c
         stmt = (

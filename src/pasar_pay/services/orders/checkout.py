@@ -28,7 +28,7 @@ from pasar_pay.domain.orders.checkout import (
 from pasar_pay.domain.orders.ledger_plan import ORDER_REF_PREFIX
 from pasar_pay.domain.orders.reservation import ReservationRequest, reserve
 from pasar_pay.domain.orders.settlement import payment_mode_for
-from pasar_pay.domain.orders.state import OrderState, PaymentMode, Role
+from pasar_pay.domain.orders.state import OrderState, OrderTrack, PaymentMode, Role
 from pasar_pay.domain.qris.amount import QRIS_CAP_RUPIAH
 from pasar_pay.services.idempotency import IdempotencyKey, Outcome, run_once
 from pasar_pay.services.orders import lifecycle
@@ -39,7 +39,7 @@ from pasar_pay.services.orders.ports import (
     OrderRecord,
     ProductRecord,
 )
-from pasar_pay.services.orders.views import checkout_view
+from pasar_pay.services.orders.views import checkout_view, checkout_view_from, order_view_from
 from pasar_pay.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from pasar_pay.services.qris_codes import new_reference
 from pasar_pay.services.qris_ports import PaymentIntent, QrisMerchant, market_merchant_id
@@ -68,6 +68,12 @@ class CartIn:
                 for li in self.lines
             ],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    stalls: dict[str, StallInfo]  # read before the transaction: open, held by the vendor
+    code: _Code | None  # None: cash on delivery
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,8 +118,9 @@ def _stalls(uow: UnitOfWork, products: dict[str, ProductRecord]) -> dict[str, St
     return out
 
 
-def _price(uow: UnitOfWork, cart: CartIn, products: dict[str, ProductRecord]) -> Checkout:
-    stalls = _stalls(uow, products)
+def _price(
+    cart: CartIn, products: dict[str, ProductRecord], stalls: dict[str, StallInfo]
+) -> Checkout:
     catalog = {pid: r.product for pid, r in products.items()}
     return build_checkout(
         cart.lines, catalog, stalls, accept_price_changes=cart.accept_price_changes
@@ -148,17 +155,17 @@ class CheckoutService:
             )
         if not cart.lines:
             raise ValidationFailed("the cart is empty", code="order.cart_empty")
-        code = self._prepare(cart)
+        prepared = self._prepare(cart)
         return run_once(
             self._uow,
             self._clock,
             idem=IdempotencyKey(caller.idempotency_scope, idempotency_key),
             operation="orders.checkout",
             request=cart.request(),
-            work=lambda uow: self._write(uow, caller, cart, code),
+            work=lambda uow: self._write(uow, caller, cart, prepared),
         )
 
-    def _prepare(self, cart: CartIn) -> _Code | None:
+    def _prepare(self, cart: CartIn) -> _Prepared:
         """Price the cart and, for QRIS, issue the code for its total (outside a transaction)."""
         with self._uow() as uow:
             products = {
@@ -166,11 +173,12 @@ class CheckoutService:
                 for pid in _product_ids(cart)
                 if (rec := uow.orders.product(pid)) is not None
             }
-            checkout = _price(uow, cart, products)
+            stalls = _stalls(uow, products)
+            checkout = _price(cart, products, stalls)
             options = uow.orders.market_options(checkout.market_code)
             mode = payment_mode_for(options, cart.payment, checkout.amount_to_pay)
             if mode is not PaymentMode.PREPAID:
-                return None
+                return _Prepared(stalls, None)
             if checkout.amount_to_pay > QRIS_CAP_RUPIAH:
                 raise ValidationFailed(
                     "the checkout is above the QRIS limit per transaction: split the cart",
@@ -193,14 +201,19 @@ class CheckoutService:
         payload, acq_ref, source = issue_code(
             self._acquirer, checkout.amount_to_pay, reference, expires_at, merchant
         )
-        return _Code(checkout.amount_to_pay, payload, reference, acq_ref, source, expires_at)
+        return _Prepared(
+            stalls, _Code(checkout.amount_to_pay, payload, reference, acq_ref, source, expires_at)
+        )
 
     def _write(
-        self, uow: UnitOfWork, caller: Principal, cart: CartIn, code: _Code | None
+        self, uow: UnitOfWork, caller: Principal, cart: CartIn, prepared: _Prepared
     ) -> dict[str, Any]:
         now = self._clock()
+        code = prepared.code
         products = uow.orders.lock_products(_product_ids(cart))
-        checkout = _price(uow, cart, products)
+        # Prices and stock are checked again on the locked rows; the stalls were checked
+        # just before (a shop closing in between still receives this one order).
+        checkout = _price(cart, products, prepared.stalls)
         mode = PaymentMode.PREPAID if code is not None else PaymentMode.CASH_ON_DELIVERY
         if code is not None and checkout.amount_to_pay != code.amount:
             raise Conflict(
@@ -209,6 +222,10 @@ class CheckoutService:
             )
         expires_at = code.expires_at if code is not None else now + self._ttl
         checkout_id = str(uuid.uuid4())
+        # Prepaid orders wait for payment from the start: both moves are recorded below.
+        track = OrderTrack.place(checkout_id, now, mode)
+        if code is not None:
+            track = track.apply(OrderState.AWAITING_PAYMENT, Role.SYSTEM, now)
         records, lines, reservations = [], [], []
         wanted: dict[str, int] = {}
         for stall_order in checkout.orders:
@@ -222,7 +239,7 @@ class CheckoutService:
                     vendor_code=stall_order.vendor_code,
                     market_code=stall_order.market_code,
                     mode=mode.value,
-                    state=OrderState.PLACED.value,
+                    state=track.state.value,
                     held=stall_order.held_amount,
                     estimated=stall_order.estimated_amount,
                     refunded=0,
@@ -249,22 +266,21 @@ class CheckoutService:
                 reservations.append((order_id, line.product_id, qty))
         self._check_stock(uow, products, wanted, now)
         intent = self._intent(uow, checkout, code, now) if code is not None else None
-        uow.orders.add_checkout(
-            CheckoutRecord(
-                id=checkout_id,
-                shopper=caller.key_id,
-                market_code=checkout.market_code,
-                mode=mode.value,
-                status="awaiting_payment" if code is not None else "cash_on_delivery",
-                amount=checkout.amount_to_pay,
-                estimated=checkout.estimated_total,
-                intent_id=intent.id if intent else None,
-                bank_code=None,
-                expires_at=expires_at,
-                created_at=now,
-                paid_at=None,
-            )
+        stored_checkout = CheckoutRecord(
+            id=checkout_id,
+            shopper=caller.key_id,
+            market_code=checkout.market_code,
+            mode=mode.value,
+            status="awaiting_payment" if code is not None else "cash_on_delivery",
+            amount=checkout.amount_to_pay,
+            estimated=checkout.estimated_total,
+            intent_id=intent.id if intent else None,
+            bank_code=None,
+            expires_at=expires_at,
+            created_at=now,
+            paid_at=None,
         )
+        uow.orders.add_checkout(stored_checkout)
         uow.orders.add_orders(records, lines)
         uow.orders.add_reservations(
             [
@@ -281,16 +297,18 @@ class CheckoutService:
             ]
         )
         payment: dict[str, Any] = {"method": mode.value}
+        events: list[dict[str, Any]] = []
         for order in records:
-            uow.orders.add_event(
-                order.id, "new", "placed", Role.SHOPPER.value, caller.key_id, now, None
-            )
-            lifecycle.announce(uow, order, "order.placed", now)
+            events.append(_event(order.id, "new", "placed", Role.SHOPPER, caller.key_id, now))
+            for record in track.history:
+                source, target = record.source.value, record.target.value
+                events.append(_event(order.id, source, target, record.role, "checkout", now))
+        uow.orders.add_events(events)
+        endpoints = {v: uow.orders.endpoints(v) for v in {o.vendor_code for o in records}}
+        for order in records:
+            for event in ("order.placed", *(f"order.{r.target}" for r in track.history)):
+                lifecycle.announce(uow, order, event, now, endpoints[order.vendor_code])
         if code is not None and intent is not None:
-            for order in records:
-                lifecycle.move(
-                    uow, order, OrderState.AWAITING_PAYMENT, Role.SYSTEM, "checkout", now
-                )
             payment.update(
                 method="qris",
                 intent_id=intent.id,
@@ -300,9 +318,23 @@ class CheckoutService:
                 expires_at=code.expires_at.isoformat(),
                 source=code.source,
             )
-        stored = uow.orders.checkout(checkout_id)
-        assert stored is not None
-        view = checkout_view(uow, stored, payment)
+        by_order: dict[str, list[LineRecord]] = {}
+        for line_record in lines:
+            by_order.setdefault(line_record.order_id, []).append(line_record)
+        views = [
+            order_view_from(
+                o,
+                by_order[o.id],
+                [
+                    {k: v for k, v in e.items() if k != "order_id"}
+                    for e in events
+                    if e["order_id"] == o.id
+                ],
+                [],
+            )
+            for o in records
+        ]
+        view = checkout_view_from(stored_checkout, views, payment)
         view["price_changes"] = [
             {"line_id": c.line_id, "product_id": c.product_id, "seen": c.seen, "current": c.current}
             for c in checkout.price_changes
@@ -370,6 +402,20 @@ class CheckoutService:
         if checkout is None or checkout.shopper != caller.key_id:
             raise NotFound("checkout not found", code="order.checkout_not_found")
         return checkout
+
+
+def _event(
+    order_id: str, source: str, target: str, role: Role, actor: str, at: datetime
+) -> dict[str, Any]:
+    return {
+        "order_id": order_id,
+        "source": source,
+        "target": target,
+        "role": role.value,
+        "actor": actor,
+        "at": at,
+        "reason": None,
+    }
 
 
 def release_stock(uow: UnitOfWork, order_id: str, at: datetime) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -17,7 +18,7 @@ from pasar_pay.domain.orders.state import (
     Role,
     TransitionRecord,
 )
-from pasar_pay.services.orders.ports import OrderRecord, WebhookDelivery
+from pasar_pay.services.orders.ports import OrderRecord, WebhookDelivery, WebhookEndpoint
 from pasar_pay.services.ports import UnitOfWork
 
 HANDED_OVER = frozenset({OrderState.DELIVERED.value, OrderState.PICKED_UP.value})
@@ -60,10 +61,20 @@ def move(
     return moved
 
 
-def announce(uow: UnitOfWork, order: OrderRecord, event: str, at: datetime) -> None:
-    """Queue a webhook delivery per active endpoint of the vendor (sent by the dispatcher)."""
+def announce(
+    uow: UnitOfWork,
+    order: OrderRecord,
+    event: str,
+    at: datetime,
+    endpoints: Sequence[WebhookEndpoint] | None = None,
+) -> None:
+    """Queue a webhook delivery per active endpoint of the vendor (sent by the dispatcher).
+    `endpoints`: the vendor's endpoints when the caller already has them."""
+    found = uow.orders.endpoints(order.vendor_code) if endpoints is None else endpoints
+    if not found:
+        return
     body = event_body(event, order_payload(order), at)
-    for endpoint in uow.orders.endpoints(order.vendor_code):
+    for endpoint in found:
         if endpoint.active:
             uow.orders.add_delivery(
                 WebhookDelivery(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from pasar_pay.services.orders.ports import CheckoutRecord, LineRecord, OrderRecord
+from pasar_pay.services.orders.ports import CheckoutRecord, LineRecord, OrderFilter, OrderRecord
 from pasar_pay.services.ports import UnitOfWork
 
 
@@ -33,7 +34,15 @@ def line_view(record: LineRecord) -> dict[str, Any]:
 
 
 def order_view(uow: UnitOfWork, order: OrderRecord, *, full: bool = True) -> dict[str, Any]:
-    out: dict[str, Any] = {
+    if not full:
+        return order_summary(order)
+    return order_view_from(
+        order, uow.orders.lines(order.id), uow.orders.events(order.id), uow.orders.refunds(order.id)
+    )
+
+
+def order_summary(order: OrderRecord) -> dict[str, Any]:
+    return {
         "id": order.id,
         "checkout_id": order.checkout_id,
         "stall": order.stall_code,
@@ -51,19 +60,32 @@ def order_view(uow: UnitOfWork, order: OrderRecord, *, full: bool = True) -> dic
         "placed_at": order.placed_at.isoformat(),
         "updated_at": order.updated_at.isoformat(),
     }
-    if full:
-        out["lines"] = [line_view(line) for line in uow.orders.lines(order.id)]
-        out["history"] = [{**e, "at": e["at"].isoformat()} for e in uow.orders.events(order.id)]
-        out["refunds"] = [{**r, "at": r["at"].isoformat()} for r in uow.orders.refunds(order.id)]
-    return out
+
+
+def order_view_from(
+    order: OrderRecord,
+    lines: Sequence[LineRecord],
+    events: Sequence[dict[str, Any]],
+    refunds: Sequence[dict[str, Any]],
+) -> dict[str, Any]:
+    return {
+        **order_summary(order),
+        "lines": [line_view(line) for line in lines],
+        "history": [{**e, "at": e["at"].isoformat()} for e in events],
+        "refunds": [{**r, "at": r["at"].isoformat()} for r in refunds],
+    }
 
 
 def checkout_view(
     uow: UnitOfWork, checkout: CheckoutRecord, payment: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    from pasar_pay.services.orders.ports import OrderFilter
-
     orders = uow.orders.orders(OrderFilter(checkout=checkout.id), None, 1000)
+    return checkout_view_from(checkout, [order_view(uow, o) for o in orders], payment)
+
+
+def checkout_view_from(
+    checkout: CheckoutRecord, orders: list[dict[str, Any]], payment: dict[str, Any] | None
+) -> dict[str, Any]:
     return {
         "id": checkout.id,
         "market": checkout.market_code,
@@ -73,5 +95,5 @@ def checkout_view(
         "estimated_total": checkout.estimated,
         "expires_at": checkout.expires_at.isoformat(),
         "payment": payment,
-        "orders": [order_view(uow, o) for o in orders],
+        "orders": orders,
     }
