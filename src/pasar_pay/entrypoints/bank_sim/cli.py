@@ -17,10 +17,11 @@ from rich.table import Table
 from pasar_pay.adapters.banks.snap_rsa import (
     generate_private_key,
     load_private_key,
+    private_key_from_file,
     private_key_pem,
     public_key_pem,
 )
-from pasar_pay.config import load_settings
+from pasar_pay.config import Mode, load_settings
 from pasar_pay.domain.errors import DomainError
 from pasar_pay.entrypoints.bank_sim.client import BankIdentity, SnapBankClient
 from pasar_pay.entrypoints.bank_sim.sim import BankSimulator, SimConfig
@@ -151,6 +152,16 @@ def _all_vendors(container: Container) -> list[str]:
         return [
             r.code for r in uow.connection.execute(select(vendors.c.code).order_by(vendors.c.code))
         ]
+
+
+@banks_app.command("our-public-key")
+def our_public_key() -> None:
+    """pasar_pay's SNAP RSA public key (PEM), to give an acquirer for our outbound calls."""
+    settings = load_settings()
+    key = private_key_from_file(
+        settings.effective_snap_key_path, create=settings.mode is not Mode.PRODUCTION
+    )
+    typer.echo(public_key_pem(key), nl=False)
 
 
 @banks_app.command("exceptions")
