@@ -185,11 +185,16 @@ def test_a_full_day_of_orders_balances_to_the_rupiah(market: Market) -> None:
     fin = auth(m.tokens["finance"])
     payouts = m.http.post("/order-payouts", json={"day": day}, headers=fin).json()
     by_vendor = {p["vendor"]: p for p in payouts}
+    # Pak Budi's cash-order commission (owed by him) is settled from his payout.
+    cod_due = {"V000001": 0, "V000002": 1_000}
     for vendor, payout in by_vendor.items():
-        assert payout["paid_out"] == implied[vendor]
-        assert payout["paid_out"] == payout["gross"] - payout["refunded"] - payout["commission"]
+        assert payout["commission_due_taken"] == cod_due[vendor]
+        assert payout["paid_out"] == implied[vendor] - cod_due[vendor]
+        lines_net = sum(li["gross"] - li["refunded"] - li["commission"] for li in payout["lines"])
+        assert lines_net == implied[vendor]
         assert all("commission" in line_ for line_ in payout["lines"])
     assert m.balance("vendor:V000001:payable") == m.balance("vendor:V000002:payable") == 0
+    assert m.balance("vendor:V000002:commission-due") == 0
     again = m.http.post("/order-payouts", json={"day": day}, headers=fin).json()
     assert again == []  # one batch per vendor and day
     paid_in = sum(c["amount_to_pay"] for c in (c1, c2, c3, c4, c5, c7))
@@ -199,7 +204,9 @@ def test_a_full_day_of_orders_balances_to_the_rupiah(market: Market) -> None:
         for r in m.order(o)["refunds"]
         if r["route"] == "channel"
     )
-    assert m.balance("city:clearing:QRACQ") == paid_in - channel - sum(implied.values())
+    paid_out = sum(p["paid_out"] for p in payouts)
+    assert paid_out == sum(implied.values()) - 1_000
+    assert m.balance("city:clearing:QRACQ") == paid_in - channel - paid_out
 
 
 def _sweep(m: Market) -> dict[str, int]:

@@ -13,7 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from pasar_pay.domain.accounts import market_receivable, order_clearing, vendor_payable
+from pasar_pay.domain.accounts import (
+    market_receivable,
+    order_clearing,
+    vendor_commission_due,
+    vendor_payable,
+)
 from pasar_pay.domain.errors import ValidationFailed
 from pasar_pay.domain.ledger import EntryDraft, EntryKind
 from pasar_pay.domain.orders.ledger_plan import draft, pair
@@ -59,6 +64,7 @@ class PayoutPlan:
     netted: tuple[tuple[str, int], ...]  # (market, amount) taken for retribution arrears
     paid_out: int  # sent to the vendor's bank account
     drafts: tuple[EntryDraft, ...]
+    commission_due_taken: int = 0  # commission owed on cash-on-delivery orders, settled here
 
     @property
     def net(self) -> int:
@@ -78,6 +84,7 @@ def payout_batch(
     *,
     net_arrears: bool = False,
     arrears: Sequence[Arrear] = (),
+    commission_due: int = 0,
 ) -> PayoutPlan:
     """The day's payout for one vendor. Netting only when the vendor opted in (`net_arrears`):
     arrears are taken in the order given (oldest first) up to the payout's net."""
@@ -94,6 +101,22 @@ def payout_batch(
     ref = f"PAYOUT-{vendor}-{day.isoformat()}"
     netted: list[tuple[str, int]] = []
     drafts: list[EntryDraft] = []
+    # The platform's own fee on cash orders comes first: it is not retribution, so it is
+    # taken whatever the vendor chose about netting arrears.
+    due_taken = min(require_non_negative(commission_due, field="commission_due"), left)
+    if due_taken:
+        left -= due_taken
+        specs = (vendor_payable(vendor), vendor_commission_due(vendor))
+        drafts.append(
+            draft(
+                EntryKind.STANDARD,
+                pair(*specs, due_taken),
+                specs,
+                at,
+                f"commission on cash orders settled from payout {day.isoformat()}",
+                ref,
+            )
+        )
     for arrear in arrears:
         take = min(require_non_negative(arrear.amount, field="arrear"), left)
         if take == 0:
@@ -123,4 +146,4 @@ def payout_batch(
                 ref,
             )
         )
-    return PayoutPlan(vendor, day, tuple(lines), tuple(netted), left, tuple(drafts))
+    return PayoutPlan(vendor, day, tuple(lines), tuple(netted), left, tuple(drafts), due_taken)

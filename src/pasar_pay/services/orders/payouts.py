@@ -82,7 +82,19 @@ class PayoutService:
                     owed = accounts[code].balance.posted(chart.Side.DEBIT)
                     if owed > 0:
                         arrears.append(Arrear(market, owed))
-        plan = payout_batch(vendor, bank, day, now, lines, net_arrears=opted_in, arrears=arrears)
+        due_code = chart.vendor_commission_due(vendor).code
+        due_account = uow.ledger.get_accounts([due_code]).get(due_code)
+        due = due_account.balance.posted(chart.Side.DEBIT) if due_account else 0
+        plan = payout_batch(
+            vendor,
+            bank,
+            day,
+            now,
+            lines,
+            net_arrears=opted_in,
+            arrears=arrears,
+            commission_due=max(due, 0),
+        )
         self._ledger.write(uow, list(plan.drafts))
         payout_id = str(uuid.uuid4())
         row = {
@@ -133,6 +145,13 @@ def _view(row: dict[str, Any], lines: list[dict[str, Any]]) -> dict[str, Any]:
         "refunded": row["refunded"],
         "commission": row["commission"],
         "netted": [{"market": m, "amount": a} for m, a in row["netted"]],
+        # what is left once lines, arrears and the transfer are accounted for: cash-order
+        # commission owed by the vendor and settled from this payout
+        "commission_due_taken": row["gross"]
+        - row["refunded"]
+        - row["commission"]
+        - sum(a for _, a in row["netted"])
+        - row["paid_out"],
         "paid_out": row["paid_out"],
         "lines": [{k: v for k, v in line.items() if k != "payout_id"} for line in lines],
     }
