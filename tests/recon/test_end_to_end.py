@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+from sqlalchemy import select
+
+from pasar_pay.adapters.db.recon_tables import recon_claims, recon_exceptions, recon_lines
 from pasar_pay.domain import accounts as chart
 from pasar_pay.domain.reconciliation import WIB
 from pasar_pay.entrypoints.bank_sim.client import notify_body, payment_body
@@ -113,6 +116,7 @@ def test_a_bank_day_reconciles_to_exactly_the_planted_discrepancies(
         ("amount_mismatch", 1_000),
     }
     assert _balance(world, chart.ACQUIRER_FEES.code) == 150  # the MDR, as its own entry
+    _every_line_matched_once_or_in_one_exception(world)
     again = services.matching.run(GEDE, "PSR-GEDE", DAY, NEXT)
     assert (again.matches, again.new_exceptions, again.known_exceptions, again.fees_posted) == (
         0,
@@ -140,3 +144,21 @@ def test_a_bank_day_reconciles_to_exactly_the_planted_discrepancies(
         (x["belongs_to"], x["channel"], x["amount"]) for x in report_next["late"]["collections"]
     ] == [(str(DAY), "va", 12_000)]
     assert report_next["collections"]["total"] == 0
+
+
+def _every_line_matched_once_or_in_one_exception(world: World) -> None:
+    with world.uow() as uow:
+        c = uow.connection
+        lines = [
+            f"line:{b}:{a}:{r}"
+            for b, a, r in c.execute(
+                select(recon_lines.c.bank_code, recon_lines.c.account_no, recon_lines.c.line_ref)
+            )
+        ]
+        claimed = set(c.execute(select(recon_claims.c.item)).scalars())
+        in_exceptions = [
+            i for items in c.execute(select(recon_exceptions.c["items"])).scalars() for i in items
+        ]
+    assert len(lines) == 5
+    for line in lines:
+        assert (line in claimed) + in_exceptions.count(line) == 1, line
