@@ -42,7 +42,7 @@ from pasar_pay.services.orders.ports import (
 from pasar_pay.services.orders.views import checkout_view, checkout_view_from, order_view_from
 from pasar_pay.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from pasar_pay.services.qris_codes import new_reference
-from pasar_pay.services.qris_ports import PaymentIntent, QrisMerchant, market_merchant_id
+from pasar_pay.services.qris_ports import AcquirerPort, PaymentIntent, market_merchant_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,18 +86,6 @@ class _Code:
     expires_at: datetime
 
 
-def issue_code(
-    acquirer: Any, amount: int, reference: str, expires_at: datetime, merchant: QrisMerchant
-) -> tuple[str, str | None, str]:
-    """(payload, acquirer reference, source) from the QRIS acquirer port. The port's return
-    type is being widened by the acquirer work (a tuple before, `GeneratedCode` after): both
-    are read here so orders do not depend on which landed first."""
-    made = acquirer.generate(amount, reference, expires_at, merchant)
-    if isinstance(made, tuple):
-        return str(made[0]), made[1], str(getattr(acquirer, "source", "local"))
-    return str(made.payload), made.acquirer_reference, str(made.source)
-
-
 def _stalls(uow: UnitOfWork, products: dict[str, ProductRecord]) -> dict[str, StallInfo]:
     out: dict[str, StallInfo] = {}
     for record in products.values():
@@ -138,7 +126,7 @@ class CheckoutService:
         self,
         uow_factory: UnitOfWorkFactory,
         clock: Clock,
-        acquirer: Any,
+        acquirer: AcquirerPort,
         *,
         reservation_ttl: timedelta = timedelta(minutes=15),
     ) -> None:
@@ -198,9 +186,8 @@ class CheckoutService:
             while uow.qris.reference_taken(reference):  # pragma: no cover - 40 random bits
                 reference = new_reference(now)
         expires_at = now + self._ttl
-        payload, acq_ref, source = issue_code(
-            self._acquirer, checkout.amount_to_pay, reference, expires_at, merchant
-        )
+        made = self._acquirer.generate(checkout.amount_to_pay, reference, expires_at, merchant)
+        payload, acq_ref, source = made.payload, made.acquirer_reference, made.source
         return _Prepared(
             stalls, _Code(checkout.amount_to_pay, payload, reference, acq_ref, source, expires_at)
         )
