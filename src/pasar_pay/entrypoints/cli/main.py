@@ -20,6 +20,7 @@ from pasar_pay.domain.errors import DomainError
 from pasar_pay.entrypoints.bank_sim import cli as bank_cli
 from pasar_pay.entrypoints.cli import billing as billing_cli
 from pasar_pay.entrypoints.cli import demo
+from pasar_pay.entrypoints.cli import orders as orders_cli
 from pasar_pay.entrypoints.cli import qris as qris_cli
 from pasar_pay.entrypoints.cli import recon as recon_cli
 from pasar_pay.entrypoints.wiring import Container
@@ -37,6 +38,7 @@ app.add_typer(bank_cli.banks_app, name="banks")
 app.add_typer(bank_cli.sim_app, name="bank-sim")
 app.add_typer(qris_cli.app, name="qris")
 app.add_typer(recon_cli.app, name="recon")
+app.add_typer(orders_cli.app, name="orders")
 console = Console()
 
 
