@@ -171,3 +171,25 @@ def test_cancelling_before_payment_cancels_the_whole_checkout(market: Market) ->
     assert {o["state"] for o in r.json()["orders"]} == {"cancelled"}
     market.pay(checkout)  # paid anyway: parked, not applied
     assert market.balance("vendor:V000001:payable") == 0
+
+
+def test_a_stall_idle_day_closes_its_shop_for_that_day(market: Market) -> None:
+    bayam = market.product("sri", SRI_KIOS.code)
+    telur = market.product("budi", BUDI_LOS.code, name="Telur", unit="biji", price=2_000)
+    today = "2026-11-02"  # the test clock's Jakarta day
+    r = market.http.post(
+        "/markets/PSR-GEDE/days-off",
+        json={
+            "stall": SRI_KIOS.code,
+            "first_day": today,
+            "last_day": today,
+            "reason": "vendor away (synthetic)",
+        },
+        headers=auth(market.tokens["manager"]),
+    )
+    assert r.status_code == 201, r.text
+    closed = market.checkout([line(bayam)])
+    assert (closed.status_code, closed.json()["code"]) == (422, "order.stall_closed")
+    assert market.checkout([line(telur)]).status_code == 201
+    market.clock.advance(days=1)
+    assert market.checkout([line(bayam)]).status_code == 201

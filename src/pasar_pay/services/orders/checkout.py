@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pasar_pay.domain.access import Principal
 from pasar_pay.domain.errors import Conflict, NotFound, ValidationFailed
@@ -43,6 +44,8 @@ from pasar_pay.services.orders.views import checkout_view, checkout_view_from, o
 from pasar_pay.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from pasar_pay.services.qris_codes import new_reference
 from pasar_pay.services.qris_ports import AcquirerPort, PaymentIntent, market_merchant_id
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +89,16 @@ class _Code:
     expires_at: datetime
 
 
-def _stalls(uow: UnitOfWork, products: dict[str, ProductRecord]) -> dict[str, StallInfo]:
+def _stalls(
+    uow: UnitOfWork, products: dict[str, ProductRecord], now: datetime
+) -> dict[str, StallInfo]:
+    """Which stalls take orders now: shop open, stall active and held by the product's vendor,
+    and no recorded day off (market closure or stall idle day) today in Jakarta."""
+    today = now.astimezone(JAKARTA).date()
+    markets = sorted({r.market_code for r in products.values()})
+    off = uow.billing.days_off(markets, today, today) if markets else []
+    closed_markets = {d.market_code for d in off if d.stall_code is None}
+    idle = {d.stall_code for d in off if d.stall_code is not None}
     out: dict[str, StallInfo] = {}
     for record in products.values():
         code = record.product.stall_id
@@ -101,6 +113,8 @@ def _stalls(uow: UnitOfWork, products: dict[str, ProductRecord]) -> dict[str, St
             and active_stall(stall)
             and holder is not None
             and holder.vendor_code == record.vendor_code
+            and record.market_code not in closed_markets
+            and code not in idle
         )
         out[code] = StallInfo(code, record.vendor_code, record.market_code, is_open)
     return out
@@ -161,7 +175,7 @@ class CheckoutService:
                 for pid in _product_ids(cart)
                 if (rec := uow.orders.product(pid)) is not None
             }
-            stalls = _stalls(uow, products)
+            stalls = _stalls(uow, products, self._clock())
             checkout = _price(cart, products, stalls)
             options = uow.orders.market_options(checkout.market_code)
             mode = payment_mode_for(options, cart.payment, checkout.amount_to_pay)
