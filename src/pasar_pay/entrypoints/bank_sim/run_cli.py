@@ -27,7 +27,11 @@ from pasar_pay.entrypoints.bank_sim.sim import BankSimulator, SimConfig
 from pasar_pay.entrypoints.wiring import Container
 
 console = Console()
-DEFAULT_KEYS = Path("var/bank-sim")
+KEYS_HELP = "simulator keys (made if missing; default DATA_DIR/bank-sim)"
+
+
+def _keys(keys: Path | None) -> Path:
+    return keys if keys is not None else load_settings().data_dir / "bank-sim"
 
 
 def register_commands(sim_app: typer.Typer) -> None:
@@ -38,7 +42,7 @@ def register_commands(sim_app: typer.Typer) -> None:
 
 def market_day(
     base_url: Annotated[str, typer.Option(help="pasar_pay's URL")] = "http://127.0.0.1:8000",
-    keys: Annotated[Path, typer.Option(help="simulator keys (made if missing)")] = DEFAULT_KEYS,
+    keys: Annotated[Path | None, typer.Option(help=KEYS_HELP)] = None,
     code: str = sim_day.SIM_CODE,
     vendors: Annotated[int, typer.Option(help="vendors paying today")] = 40,
     duplicate_rate: float = 0.3,
@@ -47,11 +51,13 @@ def market_day(
     workers: int = 1,
     seed: int = 7,
     prefix: str = "/snap",
+    pace: Annotated[float, typer.Option(help="seconds between callbacks (demo)")] = 0.0,
 ) -> None:
     """A simulated market day end to end: register the simulated bank (same database as the
     server), issue VAs, ask QRIS codes, then pay over HTTP: VA inquiries and payments and QRIS
     notifications with duplicates, reordering, lost callbacks and retries; verify the chains."""
     container = Container(load_settings())
+    keys = _keys(keys)
     cp = sim_day.ensure_registered(container, keys, code)
     plan = sim_day.plan_day(container, code, vendors)
     console.print(f"{code}: {len(plan.vas)} vendors pay by VA, {len(plan.codes)} by QRIS")
@@ -61,6 +67,7 @@ def market_day(
         late_pending_rate=late_pending_rate,
         workers=workers,
         seed=seed,
+        pace=pace,
     )
     with httpx.Client(base_url=base_url, timeout=10.0) as http:
         sim = BankSimulator(
@@ -82,7 +89,7 @@ def load(
         Path | None, typer.Option(help="reference,acquirer_reference,amount")
     ] = None,
     base_url: str = "http://127.0.0.1:8000",
-    keys: Path = DEFAULT_KEYS,
+    keys: Annotated[Path | None, typer.Option(help=KEYS_HELP)] = None,
     code: str = sim_day.SIM_CODE,
     payments: Annotated[int, typer.Option(help="VA payments to send")] = 1000,
     amount: int = 1000,
@@ -93,6 +100,7 @@ def load(
     report: Annotated[Path | None, typer.Option(help="write the figures as JSON")] = None,
 ) -> None:
     """Load mode: signed VA payments and/or QRIS notifications from `workers` threads."""
+    keys = _keys(keys)
     deliveries = []
     if vas is not None and payments:
         deliveries += va_payments(read_vas(vas), payments, amount, run=run)
@@ -126,7 +134,7 @@ def load(
 
 def acquirer(
     port: int = 8765,
-    keys: Path = DEFAULT_KEYS,
+    keys: Annotated[Path | None, typer.Option(help=KEYS_HELP)] = None,
     code: str = sim_day.SIM_CODE,
     pasar_pay_key: Annotated[
         Path | None, typer.Option(help="pasar_pay's SNAP public key PEM (default: its dev key)")
@@ -141,6 +149,7 @@ def acquirer(
     import uvicorn
 
     settings = load_settings()
+    keys = _keys(keys)
     if pasar_pay_key is not None:
         public = load_public_key(pasar_pay_key.read_text())
     else:

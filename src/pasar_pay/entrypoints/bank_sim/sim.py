@@ -38,6 +38,7 @@ class SimConfig:
     seed: int = 7
     workers: int = 1  # concurrent deliveries (load mode)
     late_pending_rate: float = 0.0  # QRIS: a stale "pending" also sent after the success
+    pace: float = 0.0  # seconds between deliveries (a demo stream a person can watch)
 
 
 @dataclass
@@ -170,6 +171,8 @@ class BankSimulator:
         """One attempt; True when pasar_pay answered (2xx or a refusal), False to retry."""
         if self._lost(d):
             return False
+        if self.config.pace:
+            time.sleep(self.config.pace)
         with self._lock:
             first = d.attempts == 0
             d.attempts += 1
