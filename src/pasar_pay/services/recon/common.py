@@ -45,12 +45,24 @@ def record(
 ) -> None:
     """Append one decision to the audit trail (actor None: the automatic matcher)."""
     uow.recon.audit(
-        {
-            "at": now,
-            "actor": actor,
-            "action": action,
-            "exception_id": exception_id,
-            "match_id": match_id,
-            "detail": detail,
-        }
+        audit_row(now, actor, action, exception_id=exception_id, match_id=match_id, **detail)
     )
+
+
+def audit_row(
+    now: datetime,
+    actor: str | None,
+    action: str,
+    *,
+    exception_id: str | None = None,
+    match_id: str | None = None,
+    **detail: Any,
+) -> dict[str, Any]:
+    return {
+        "at": now,
+        "actor": actor,
+        "action": action,
+        "exception_id": exception_id,
+        "match_id": match_id,
+        "detail": detail,
+    }

@@ -33,7 +33,7 @@ from pasar_pay.domain.reconciliation import (
 )
 from pasar_pay.services.ledger import LedgerService
 from pasar_pay.services.ports import Clock
-from pasar_pay.services.recon.common import record, require_market
+from pasar_pay.services.recon.common import audit_row, record, require_market
 from pasar_pay.services.recon.imports import exception_row
 from pasar_pay.services.recon_ports import ExceptionFilter, ReconUnitOfWork, ReconUnitOfWorkFactory
 
@@ -125,11 +125,13 @@ class MatchingService:
                     )
             line_market = {ln.uid: account_market[(ln.bank, ln.account)] for ln in lines}
             fees = 0
+            match_rows: list[dict[str, Any]] = []
+            audit_rows: list[dict[str, Any]] = []
             for found in result.matches:
                 match_id = str(uuid.uuid4())
                 items = items_of(found)
                 market_of = _match_market(found, line_market)
-                uow.recon.add_match(
+                match_rows.append(
                     {
                         "id": match_id,
                         "run_id": run_id,
@@ -143,49 +145,53 @@ class MatchingService:
                         "created_at": now,
                     }
                 )
-                record(
-                    uow,
-                    now,
-                    None,
-                    "matched",
-                    match_id=match_id,
-                    rule=found.rule.value,
-                    amount=found.amount,
-                    difference=found.difference,
-                    items=items,
+                audit_rows.append(
+                    audit_row(
+                        now,
+                        None,
+                        "matched",
+                        match_id=match_id,
+                        rule=found.rule.value,
+                        amount=found.amount,
+                        difference=found.difference,
+                        items=items,
+                    )
                 )
                 if found.batch is not None:
                     rule = rules.get(found.batch.acquirer)
                     fallback = market_of or (rule.market if rule else None)
                     if self._post_fee(uow, found, fallback, now):
                         fees += 1
-            new, known = 0, 0
+            uow.recon.add_matches(match_rows)  # and one claim per item: a claimed item refuses
             raised: set[str] = set()
-            covered = {i for m in result.matches for i in items_of(m)}
+            covered = {i for m in match_rows for i in m["items"]}
+            exception_rows = []
             for exc in result.exceptions:
                 items = items_of(exc)
                 covered.update(items)
                 market_of = exc.market or next(
                     (line_market.get(ln.uid) for ln in exc.lines if line_market.get(ln.uid)), None
                 )
-                exception_id = str(uuid.uuid4())
-                row = exception_row(exception_id, exc, items, market_of, run_id, now)
+                row = exception_row(str(uuid.uuid4()), exc, items, market_of, run_id, now)
                 raised.add(row["fingerprint"])
-                if uow.recon.add_exception(row):
-                    new += 1
-                    record(
-                        uow,
-                        now,
-                        None,
-                        "exception_raised",
-                        exception_id=exception_id,
-                        type=exc.type.value,
-                        amount=exc.amount,
-                        detail=exc.detail,
-                        items=items,
+                exception_rows.append(row)
+            inserted = uow.recon.add_exceptions(exception_rows)  # known fingerprints skipped
+            for row in exception_rows:
+                if row["id"] in inserted:
+                    audit_rows.append(
+                        audit_row(
+                            now,
+                            None,
+                            "exception_raised",
+                            exception_id=row["id"],
+                            type=row["type"],
+                            amount=row["amount"],
+                            detail=row["detail"],
+                            items=row["items"],
+                        )
                     )
-                else:
-                    known += 1
+            uow.recon.audit_many(audit_rows)
+            new, known = len(inserted), len(exception_rows) - len(inserted)
             resolved = _supersede(uow, market, covered, raised, run_id, now)
             uow.recon.add_run(
                 {
