@@ -136,3 +136,35 @@ def test_reused_external_id_for_payments_today_and_tomorrow(world: World, clock:
     world.bni.token = None
     assert _code(world.bni.payment(second, external_id="EXT-PAY")) == "2002500"
     assert _entries_for(world, "VA:BNI:PAY-E2") == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ({"amount": {"value": "5.000,00", "currency": "IDR"}}, "4005201"),
+        ({"amount": {"value": "5,000.00", "currency": "IDR"}}, "4005201"),
+        ({"amount": {"value": 5000, "currency": "IDR"}}, "4005201"),
+        ({"amount": {"value": "5000.00", "currency": "USD"}}, "4005201"),
+        ({"amount": None}, "4005202"),
+        ({"originalReferenceNo": 12345}, "4005201"),
+        ({"latestTransactionStatus": "success"}, "4005201"),
+    ],
+)
+def test_notify_bad_input_stores_nothing_but_the_audit_line(
+    world: World, change: dict[str, object], code: str
+) -> None:
+    from pasar_pay.adapters.db.tables import audit_log
+    from pasar_pay.entrypoints.bank_sim.client import notify_body
+
+    body = {**notify_body("ACQ-BAD", None, 5000), **change}
+    body = {k: v for k, v in body.items() if v is not None}
+    assert _code(world.acq.qr_notify(body)) == code
+    # an oversized body is cut off by the SNAP body limit before it is read (not audited)
+    huge = {**notify_body("ACQ-BIG", None, 5000), "additionalInfo": {"x": "a" * 70_000}}
+    assert _code(world.acq.qr_notify(huge)) == "4005200"
+    assert _stored(world) == (0, 0, 0)
+    with world.uow() as uow:
+        refusals = uow.connection.execute(
+            select(func.count()).where(audit_log.c.action == "snap.qr_mpm_notify.refused")
+        ).scalar_one()
+    assert refusals == 1
