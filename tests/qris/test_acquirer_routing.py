@@ -185,3 +185,19 @@ def test_the_api_shows_the_degraded_flag(acquired: Setup) -> None:
     out = response.json()
     assert (out["source"], out["degraded"]) == ("fallback", True)
     assert out["notice"]
+
+
+def test_unusable_outbound_credentials_degrade_too(acquired: Setup, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    missing = tmp_path / "no-such-key.pem"
+    directory = SnapAcquirerDirectory(
+        acquired.container.uow,
+        acquired.container.secret_box,
+        lambda: private_key_from_file(missing, create=False),
+        acquired.container.clock,
+    )
+    routed = RoutedAcquirer(directory, allow_fallback=True)
+    service = QrisCodeService(acquired.container.uow, acquired.container.clock, routed)
+    out = service.bill_code(SRI, [KIOS_BILL]).as_dict()
+    assert (out["source"], out["degraded"]) == ("fallback", True)
+    assert "credentials unusable" in out["notice"]
+    assert acquired.state.calls == []

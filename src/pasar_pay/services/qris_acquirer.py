@@ -46,10 +46,10 @@ class RoutedAcquirer:
     def generate(
         self, amount: int, reference: str, expires_at: datetime, merchant: QrisMerchant
     ) -> GeneratedCode:
-        connector = self._directory.connector(merchant.acquirer_code)
-        if connector is None:
-            return self._local.generate(amount, reference, expires_at, merchant)
         try:
+            connector = self._directory.connector(merchant.acquirer_code)
+            if connector is None:
+                return self._local.generate(amount, reference, expires_at, merchant)
             payload, acquirer_reference = connector.generate(
                 amount, reference, expires_at, merchant
             )

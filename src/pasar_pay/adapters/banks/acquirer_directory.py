@@ -10,6 +10,7 @@ acquirer keeps one circuit breaker for the life of the process.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -25,6 +26,9 @@ from pasar_pay.adapters.banks.snap_outbound import OutboundCredentials, SnapOutb
 from pasar_pay.services.banking.counterparties import CLIENT_SECRET
 from pasar_pay.services.banking.ports import SecretBox
 from pasar_pay.services.ports import UnitOfWorkFactory
+from pasar_pay.services.qris_ports import AcquirerUnavailable
+
+log = logging.getLogger("pasar_pay.snap.outbound")
 
 CACHE_SECONDS = 60.0
 
@@ -98,15 +102,19 @@ class SnapAcquirerDirectory:
             secrets_ = uow.banks.credentials(code, CLIENT_SECRET, self._clock())
         if not secrets_:
             return None
-        creds = OutboundCredentials(
-            code=code,
-            base_url=cp.base_url,
-            client_key=cp.client_key,
-            partner_id=cp.partner_id,
-            channel_id=cp.channel_id or "95221",
-            client_secret=self._box.decrypt(secrets_[0]),  # newest valid secret
-            private_key=self._private_key(),
-        )
+        try:
+            creds = OutboundCredentials(
+                code=code,
+                base_url=cp.base_url,
+                client_key=cp.client_key,
+                partner_id=cp.partner_id,
+                channel_id=cp.channel_id or "95221",
+                client_secret=self._box.decrypt(secrets_[0]),  # newest valid secret
+                private_key=self._private_key(),
+            )
+        except (OSError, ValueError) as error:  # no key file, a secret from another key
+            log.error("acquirer %s is not usable: %s", code, error)
+            raise AcquirerUnavailable(f"{code}: outbound credentials unusable") from None
         client = SnapOutboundClient(
             creds,
             self._shared_http(),
