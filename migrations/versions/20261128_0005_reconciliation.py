@@ -262,6 +262,19 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("acquirer", name=op.f("pk_recon_fee_rules")),
     )
+    op.create_table(
+        "recon_targets",
+        sa.Column("market_code", sa.String(length=40), nullable=False),
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("target", sa.BigInteger(), nullable=False),
+        sa.Column("source", sa.String(length=300), nullable=False),
+        sa.Column("loaded_at", UTCDateTime(), nullable=False),
+        sa.CheckConstraint("target >= 0", name=op.f("ck_recon_targets_target_not_negative")),
+        sa.ForeignKeyConstraint(
+            ["market_code"], ["markets.code"], name=op.f("fk_recon_targets_market_code_markets")
+        ),
+        sa.PrimaryKeyConstraint("market_code", "month", name=op.f("pk_recon_targets")),
+    )
     for table in APPEND_ONLY:
         install_append_only(table)
 
@@ -269,6 +282,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     for table in APPEND_ONLY:
         drop_append_only(table)
+    op.drop_table("recon_targets")
     op.drop_table("recon_fee_rules")
     op.drop_table("recon_closes")
     op.drop_table("recon_accounts")

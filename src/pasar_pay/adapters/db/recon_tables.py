@@ -219,3 +219,16 @@ recon_closes = Table(
     Column("closed_at", UTCDateTime, nullable=False),
     Column("report", JSONType, nullable=False),
 )
+
+# Monthly collection targets per market, loaded from the city's budget (to verify: never
+# invented here; the loader records where each figure came from).
+recon_targets = Table(
+    "recon_targets",
+    metadata,
+    Column("market_code", String(40), ForeignKey("markets.code"), primary_key=True),
+    Column("month", Date, primary_key=True),  # first day of the month
+    Column("target", BigInteger, nullable=False),
+    Column("source", String(300), nullable=False),
+    Column("loaded_at", UTCDateTime, nullable=False),
+    CheckConstraint("target >= 0", name="target_not_negative"),
+)
