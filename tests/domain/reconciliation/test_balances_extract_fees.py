@@ -102,3 +102,9 @@ def test_fee_rounding_brackets_the_exact_value(gross: int, bp: int) -> None:
     assert up - down in (0, 1)
     assert half in (down, up)
     assert abs(half * 10_000 - gross * bp) <= 5_000
+
+
+def test_a_cash_deposits_sts_number_in_the_narrative_is_its_reference() -> None:
+    keys = extract_keys("BANKJATENG", "setoran tunai STS-PSR-GEDE-20261102-4F2A9C1B kolektor")
+    assert keys.rrn == "STS-PSR-GEDE-20261102-4F2A9C1B"
+    assert extract_keys("BANKJATENG", "STS tanpa nomor").rrn is None

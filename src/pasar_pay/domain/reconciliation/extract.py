@@ -49,6 +49,9 @@ _BILL = _p(KeyKind.BILL_REF, r"\b((?:RET|ORD)[-/]?(?=[-A-Z0-9]*\d)[A-Z0-9][-A-Z0
 # A 12-digit QRIS RRN, labelled, as acquirers print it in settlement narratives.
 _RRN_LABELLED = _p(KeyKind.RRN, r"\bRRN[:\s]*(\d{12})\b")
 _QRIS_REF = _p(KeyKind.QRIS_REF, r"\bQR(?:IS)?[:\s]+([A-Z0-9]{10,32})\b")
+# A cash deposit's STS (Surat Tanda Setoran) number, as the teller writes it in the narrative:
+# the key the treasury's credit shares with the deposit entry (services/cash.py).
+_STS = _p(KeyKind.RRN, r"\b(STS-[A-Z0-9]+(?:-[A-Z0-9]+){2,})\b")
 
 BANK_PATTERNS: Mapping[str, tuple[KeyPattern, ...]] = {
     # BNI MT940: "VA 8808010100012 NAME RET-…"; the :61: customer reference is referenceNo.
@@ -62,6 +65,7 @@ BANK_PATTERNS: Mapping[str, tuple[KeyPattern, ...]] = {
     # Bank Jateng: layout not public yet (snap.md §2.2); accept the common "VA" and "NO VA" labels.
     "JATENG": (
         _p(KeyKind.RRN, r"^(\d{6,20})$", Source.REFERENCE),
+        _STS,
         _p(KeyKind.VA_NUMBER, r"\b(?:NO\.?\s*)?VA[:\s]*(\d{10,23})\b"),
         _RRN_LABELLED,
         _QRIS_REF,
@@ -86,6 +90,7 @@ BANK_PATTERNS: Mapping[str, tuple[KeyPattern, ...]] = {
 
 DEFAULT_PATTERNS: tuple[KeyPattern, ...] = (
     _p(KeyKind.RRN, r"^(\d{6,20})$", Source.REFERENCE),
+    _STS,
     _p(KeyKind.VA_NUMBER, r"\bVA[:\s]*(\d{10,23})\b"),
     _RRN_LABELLED,
     _QRIS_REF,
