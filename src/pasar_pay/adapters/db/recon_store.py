@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import Connection, and_, func, insert, literal, not_, select, text, update
 
-from pasar_pay.adapters.db.bank_tables import bank_inbox
+from pasar_pay.adapters.db.bank_tables import bank_inbox, virtual_accounts
 from pasar_pay.adapters.db.recon_tables import (
     recon_accounts,
     recon_audit,
@@ -26,7 +27,13 @@ from pasar_pay.adapters.db.recon_tables import (
     recon_statements,
     recon_targets,
 )
-from pasar_pay.adapters.db.tables import deposits, ledger_accounts, ledger_entries, ledger_postings
+from pasar_pay.adapters.db.tables import (
+    deposits,
+    ledger_accounts,
+    ledger_entries,
+    ledger_postings,
+    payment_intents,
+)
 from pasar_pay.adapters.db.upsert import insert_ignore
 from pasar_pay.domain.reconciliation import (
     WIB,
@@ -333,12 +340,47 @@ class SqlReconStore:
     def open_callbacks(self, market: str | None, lo: date, hi: date) -> list[CallbackRecord]:
         entries = self._clearing_debits(market, lo, hi).subquery()
         i = bank_inbox.c
-        rows = self._c.execute(
-            select(bank_inbox, entries.c.market_code)
-            .join(entries, entries.c.id == i.entry_id)
-            .where(self._unclaimed(literal("callback:") + i.bank_code + ":" + i.payment_id))
+        rows = list(
+            self._c.execute(
+                select(bank_inbox, entries.c.market_code)
+                .join(entries, entries.c.id == i.entry_id)
+                .where(self._unclaimed(literal("callback:") + i.bank_code + ":" + i.payment_id))
+            )
         )
-        return [_callback(r._mapping) for r in rows]
+        callbacks = [_callback(r._mapping) for r in rows]
+        return self._with_bill_refs(callbacks)
+
+    def _with_bill_refs(self, callbacks: list[CallbackRecord]) -> list[CallbackRecord]:
+        """The bill a payment was *for*, when the channel names one: a QRIS intent for exactly
+        one bill, or a closed (single-bill) VA. Allocations through a reusable VA name none:
+        instalments across channels are not double payments."""
+        intents: dict[str, str] = {}
+        refs = [cb.qris_ref for cb in callbacks if cb.qris_ref]
+        for start in range(0, len(refs), _INSERT_CHUNK):
+            chunk = refs[start : start + _INSERT_CHUNK]
+            for ref, bill_ids in self._c.execute(
+                select(payment_intents.c.reference, payment_intents.c.bill_ids).where(
+                    payment_intents.c.reference.in_(chunk)
+                )
+            ):
+                if isinstance(bill_ids, list) and len(bill_ids) == 1:
+                    intents[ref] = str(bill_ids[0])
+        closed: dict[tuple[str, str], str] = {}
+        numbers = sorted({cb.va_number for cb in callbacks if cb.va_number})
+        v = virtual_accounts.c
+        for start in range(0, len(numbers), _INSERT_CHUNK):
+            chunk = numbers[start : start + _INSERT_CHUNK]
+            for bank, digits, bill_id in self._c.execute(
+                select(v.bank_code, v.va_digits, v.bill_id).where(
+                    v.va_digits.in_(chunk), v.kind == "closed", v.bill_id.is_not(None)
+                )
+            ):
+                closed[(bank, digits)] = bill_id
+        out = []
+        for cb in callbacks:
+            bill = intents.get(cb.qris_ref or "") or closed.get((cb.bank, cb.va_number or ""))
+            out.append(replace(cb, bill_ref=bill) if bill else cb)
+        return out
 
     def open_batches(self, lo: date, hi: date) -> list[SettlementBatch]:
         s = recon_settlements.c
