@@ -196,3 +196,20 @@ def test_close_and_reports_in_three_formats(day: tuple[World, Tokens]) -> None:
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("market", "type", "age_days", "count", "amount")
     assert sorted(r[1] for r in rows[1:]) == ["callback_without_credit", "credit_without_callback"]
+
+
+def test_a_retried_resolution_with_its_key_replays_the_first_answer(
+    day: tuple[World, Tokens],
+) -> None:
+    world, t = day
+    exc = _exceptions(world, t["gede"])["credit_without_callback"]
+    url = f"/recon/exceptions/{exc['id']}/resolve"
+    headers = {**_h(t["gede"]), "Idempotency-Key": "resolve-0001"}
+    before = world.entries()
+    first = world.http.post(url, json={"note": "parked in suspense"}, headers=headers)
+    retry = world.http.post(url, json={"note": "parked in suspense"}, headers=headers)
+    assert (first.status_code, retry.status_code) == (200, 200)
+    assert retry.json() == first.json()
+    assert world.entries() == before + 1
+    other = world.http.post(url, json={"note": "something else"}, headers=headers)
+    assert other.status_code == 409

@@ -9,8 +9,9 @@ them alone. The row is locked, so two concurrent resolutions post one entry.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import Any
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any, cast
 
 from pasar_pay.domain import accounts as chart
 from pasar_pay.domain.access import Principal, Role
@@ -19,12 +20,14 @@ from pasar_pay.domain.errors import Conflict, Forbidden, NotFound, ValidationFai
 from pasar_pay.domain.ledger import EntryDraft, EntryKind, Posting, chain_for
 from pasar_pay.domain.money import require_amount
 from pasar_pay.domain.reconciliation import local_date
+from pasar_pay.services.idempotency import IdempotencyKey, run_once
 from pasar_pay.services.ledger import LedgerService
-from pasar_pay.services.ports import Clock
+from pasar_pay.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from pasar_pay.services.recon.common import record, require_market, visible_markets
 from pasar_pay.services.recon.matching import RECON_PREFIX
 from pasar_pay.services.recon_ports import ExceptionFilter, ReconUnitOfWork, ReconUnitOfWorkFactory
 
+Idem = IdempotencyKey | None
 OPEN, RESOLVED, REQUESTED, WRITTEN_OFF = "open", "resolved", "write_off_requested", "written_off"
 STATUSES = (OPEN, RESOLVED, REQUESTED, WRITTEN_OFF)
 # Which way the books must move to agree with the bank: +1 the bank holds more than the ledger
@@ -70,7 +73,9 @@ class ExceptionService:
         """Age in Jakarta days since the discrepancy arose (what the ageing report buckets)."""
         return {**row, "age_days": (local_date(self._clock()) - row["as_of"]).days}
 
-    def assign(self, caller: Principal, exception_id: str, assignee: str) -> dict[str, Any]:
+    def assign(
+        self, caller: Principal, exception_id: str, assignee: str, idem: Idem = None
+    ) -> dict[str, Any]:
         if not assignee.strip():
             raise ValidationFailed("assignee is empty", code="assignee_required")
         return self._step(
@@ -80,15 +85,20 @@ class ExceptionService:
             "assigned",
             {"assignee": assignee.strip()[:100]},
             note=assignee,
+            idem=idem,
         )
 
-    def comment(self, caller: Principal, exception_id: str, text: str) -> dict[str, Any]:
+    def comment(
+        self, caller: Principal, exception_id: str, text: str, idem: Idem = None
+    ) -> dict[str, Any]:
         if not text.strip():
             raise ValidationFailed("comment is empty", code="comment_required")
-        return self._step(caller, exception_id, STATUSES, "commented", {}, note=text[:2000])
+        return self._step(
+            caller, exception_id, STATUSES, "commented", {}, note=text[:2000], idem=idem
+        )
 
     def request_write_off(
-        self, caller: Principal, exception_id: str, reason: str
+        self, caller: Principal, exception_id: str, reason: str, idem: Idem = None
     ) -> dict[str, Any]:
         if len(reason.strip()) < 5:
             raise ValidationFailed("a write-off needs a reason", code="reason_required")
@@ -99,9 +109,12 @@ class ExceptionService:
             "write_off_requested",
             {"status": REQUESTED, "reason": reason[:500], "requested_by": caller.key_id},
             note=reason,
+            idem=idem,
         )
 
-    def reject_write_off(self, caller: Principal, exception_id: str, note: str) -> dict[str, Any]:
+    def reject_write_off(
+        self, caller: Principal, exception_id: str, note: str, idem: Idem = None
+    ) -> dict[str, Any]:
         caller.require_role(Role.FINANCE)
         return self._step(
             caller,
@@ -110,12 +123,16 @@ class ExceptionService:
             "write_off_rejected",
             {"status": OPEN, "requested_by": None},
             note=note,
+            idem=idem,
         )
 
-    def approve_write_off(self, caller: Principal, exception_id: str) -> dict[str, Any]:
+    def approve_write_off(
+        self, caller: Principal, exception_id: str, idem: Idem = None
+    ) -> dict[str, Any]:
         """Finance approves (four eyes: not the requester); the difference goes to write-offs."""
         caller.require_role(Role.FINANCE)
-        with self._uow() as uow:
+
+        def work(uow: ReconUnitOfWork) -> dict[str, Any]:
             row = self._visible(uow, caller, exception_id, lock=True)
             _require_status(row, (REQUESTED,))
             if row["requested_by"] == caller.key_id:
@@ -138,8 +155,9 @@ class ExceptionService:
                 entry=entry_id,
                 reason=row["reason"],
             )
-            uow.commit()
             return {**row, **values}
+
+        return self._once(idem, "recon.write_off_approve", {"id": exception_id}, work)
 
     def resolve(
         self,
@@ -148,6 +166,7 @@ class ExceptionService:
         note: str,
         amount: int | None = None,
         direction: int | None = None,
+        idem: Idem = None,
     ) -> dict[str, Any]:
         """Close with an adjusting entry between the market's clearing account and suspense
         (money is parked there, never dropped, until it is applied to a vendor or refunded).
@@ -157,7 +176,8 @@ class ExceptionService:
         """
         if len(note.strip()) < 5:
             raise ValidationFailed("a resolution needs a note", code="note_required")
-        with self._uow() as uow:
+
+        def work(uow: ReconUnitOfWork) -> dict[str, Any]:
             row = self._visible(uow, caller, exception_id, lock=True)
             _require_status(row, (OPEN,))
             now = self._clock()
@@ -184,8 +204,10 @@ class ExceptionService:
                 amount=value,
                 note=note,
             )
-            uow.commit()
             return {**row, **values}
+
+        request = {"id": exception_id, "note": note, "amount": amount, "direction": direction}
+        return self._once(idem, "recon.resolve", request, work)
 
     # -- internals ---------------------------------------------------------------------------
     def _step(
@@ -196,16 +218,35 @@ class ExceptionService:
         action: str,
         values: dict[str, Any],
         note: str,
+        idem: Idem = None,
     ) -> dict[str, Any]:
-        with self._uow() as uow:
+        def work(uow: ReconUnitOfWork) -> dict[str, Any]:
             row = self._visible(uow, caller, exception_id, lock=True)
             _require_status(row, allowed)
             now = self._clock()
-            values = {**values, "updated_at": now}
-            uow.recon.update_exception(exception_id, values)
+            changed = {**values, "updated_at": now}
+            uow.recon.update_exception(exception_id, changed)
             record(uow, now, caller.key_id, action, exception_id=exception_id, note=note)
-            uow.commit()
-            return {**row, **values}
+            return {**row, **changed}
+
+        return self._once(idem, f"recon.{action}", {"id": exception_id, "note": note}, work)
+
+    def _once(
+        self,
+        idem: Idem,
+        operation: str,
+        request: dict[str, Any],
+        work: Callable[[ReconUnitOfWork], dict[str, Any]],
+    ) -> dict[str, Any]:
+        """One transaction; with an Idempotency-Key, a retry replays the first answer."""
+
+        def run(uow: UnitOfWork) -> dict[str, Any]:
+            return _json(work(cast(ReconUnitOfWork, uow)))
+
+        factory = cast(UnitOfWorkFactory, self._uow)
+        return run_once(
+            factory, self._clock, idem=idem, operation=operation, request=request, work=run
+        ).response
 
     def _visible(
         self, uow: ReconUnitOfWork, caller: Principal, exception_id: str, lock: bool = False
@@ -297,6 +338,11 @@ class ExceptionService:
             match_id=match_id,
             items=free,
         )
+
+
+def _json(row: dict[str, Any]) -> dict[str, Any]:
+    """Dates as ISO text: the answer is stored as JSON under an idempotency key."""
+    return {k: v.isoformat() if isinstance(v, date | datetime) else v for k, v in row.items()}
 
 
 def _require_status(row: dict[str, Any], allowed: tuple[str, ...]) -> None:

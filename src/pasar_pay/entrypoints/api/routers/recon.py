@@ -11,15 +11,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from pasar_pay.adapters.rendering.recon_export import render
+from pasar_pay.domain.access import Principal
 from pasar_pay.entrypoints.api.access import Finance, Staff, container_of, only_query
 from pasar_pay.entrypoints.api.schemas import Strict
+from pasar_pay.services.idempotency import IdempotencyKey
 from pasar_pay.services.recon_ports import FeeRuleRecord, ReconAccount
 
 router = APIRouter(tags=["reconciliation"])
+IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", min_length=8, max_length=120)]
 Code = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Z0-9][A-Z0-9-]*$")]
 
 
@@ -166,50 +169,70 @@ def get_exception(request: Request, exception_id: str, caller: Staff) -> dict[st
 
 
 @router.post("/recon/exceptions/{exception_id}/assign")
-def assign(request: Request, exception_id: str, body: AssignIn, caller: Staff) -> dict[str, Any]:
+def assign(
+    request: Request, exception_id: str, body: AssignIn, caller: Staff, key: IdemKey = None
+) -> dict[str, Any]:
     return _exception(
-        container_of(request).recon.exceptions.assign(caller, exception_id, body.assignee)
+        container_of(request).recon.exceptions.assign(
+            caller, exception_id, body.assignee, _idem(caller, key)
+        )
     )
 
 
 @router.post("/recon/exceptions/{exception_id}/comments")
-def comment(request: Request, exception_id: str, body: TextIn, caller: Staff) -> dict[str, Any]:
+def comment(
+    request: Request, exception_id: str, body: TextIn, caller: Staff, key: IdemKey = None
+) -> dict[str, Any]:
     return _exception(
-        container_of(request).recon.exceptions.comment(caller, exception_id, body.text)
+        container_of(request).recon.exceptions.comment(
+            caller, exception_id, body.text, _idem(caller, key)
+        )
     )
 
 
 @router.post("/recon/exceptions/{exception_id}/resolve")
-def resolve(request: Request, exception_id: str, body: ResolveIn, caller: Staff) -> dict[str, Any]:
+def resolve(
+    request: Request, exception_id: str, body: ResolveIn, caller: Staff, key: IdemKey = None
+) -> dict[str, Any]:
+    """Close with an adjusting entry (clearing ↔ suspense). With an Idempotency-Key a retry
+    replays the first answer; without one, a repeat is 409 (already resolved)."""
     return _exception(
         container_of(request).recon.exceptions.resolve(
-            caller, exception_id, body.note, body.amount, body.direction
+            caller, exception_id, body.note, body.amount, body.direction, _idem(caller, key)
         )
     )
 
 
 @router.post("/recon/exceptions/{exception_id}/write-off")
 def request_write_off(
-    request: Request, exception_id: str, body: WriteOffIn, caller: Staff
+    request: Request, exception_id: str, body: WriteOffIn, caller: Staff, key: IdemKey = None
 ) -> dict[str, Any]:
     return _exception(
-        container_of(request).recon.exceptions.request_write_off(caller, exception_id, body.reason)
+        container_of(request).recon.exceptions.request_write_off(
+            caller, exception_id, body.reason, _idem(caller, key)
+        )
     )
 
 
 @router.post("/recon/exceptions/{exception_id}/write-off/approve")
-def approve_write_off(request: Request, exception_id: str, caller: Finance) -> dict[str, Any]:
+def approve_write_off(
+    request: Request, exception_id: str, caller: Finance, key: IdemKey = None
+) -> dict[str, Any]:
     return _exception(
-        container_of(request).recon.exceptions.approve_write_off(caller, exception_id)
+        container_of(request).recon.exceptions.approve_write_off(
+            caller, exception_id, _idem(caller, key)
+        )
     )
 
 
 @router.post("/recon/exceptions/{exception_id}/write-off/reject")
 def reject_write_off(
-    request: Request, exception_id: str, body: TextIn, caller: Finance
+    request: Request, exception_id: str, body: TextIn, caller: Finance, key: IdemKey = None
 ) -> dict[str, Any]:
     return _exception(
-        container_of(request).recon.exceptions.reject_write_off(caller, exception_id, body.text)
+        container_of(request).recon.exceptions.reject_write_off(
+            caller, exception_id, body.text, _idem(caller, key)
+        )
     )
 
 
@@ -242,6 +265,10 @@ def report(
         media_type=media,
         headers={"Content-Disposition": f'attachment; filename="{name}.{format}"'},
     )
+
+
+def _idem(caller: Principal, key: str | None) -> IdempotencyKey | None:
+    return IdempotencyKey(caller.idempotency_scope, key) if key else None
 
 
 def _plain(value: Any) -> dict[str, Any]:
