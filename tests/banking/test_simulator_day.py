@@ -3,12 +3,18 @@ with 30 % duplicates and random reordering leave the ledger equal to the unique 
 
 from __future__ import annotations
 
+import os
 import random
+import socket
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -101,12 +107,11 @@ def test_a_market_day_books_every_payment_once(sim_world: tuple, clock: FakeCloc
 @pytest.mark.pg_only
 @pytest.mark.slow
 def test_ten_thousand_callbacks_with_duplicates_and_reordering(
-    sim_world: tuple,  # type: ignore[type-arg]
-    clock: FakeClock,
+    books: Container, migrated_url: str, tmp_path: Path
 ) -> None:
     """10,000 deliveries: 7,700 unique payments (half VA, half QRIS) plus 30 % duplicates,
-    shuffled, sent by 6 concurrent simulator threads."""
-    container, http, keys = sim_world
+    shuffled, sent over real HTTP by 6 simulator threads to a 2-process uvicorn server."""
+    container, keys = books, tmp_path / "keys"
     vendors = _market(container, 160)
     by_va, by_qris = vendors[:80], vendors[80:]  # a bill paid by QRIS would refuse the VA
     cp = sim_day.ensure_registered(container, keys)
@@ -126,10 +131,18 @@ def test_ten_thousand_callbacks_with_duplicates_and_reordering(
     duplicates = 10_000 - len(unique)
     assert 0.29 <= duplicates / len(unique) <= 0.31
     queue = unique + rng.sample(unique, duplicates)
-    config = SimConfig(duplicate_rate=0.0, backoff=0.0, workers=6, seed=5)
-    sim = BankSimulator(SnapBankClient(http, sim_day.identity(keys), clock=clock), config)
-    sim.client.fetch_token()
-    report = sim.deliver(queue)  # shuffled inside (reorder=True)
+    config = SimConfig(duplicate_rate=0.0, backoff=0.05, workers=6, seed=5)
+    port = _free_port()
+    server = _serve(migrated_url, port, tmp_path)
+    try:
+        limits = httpx.Limits(max_connections=6, max_keepalive_connections=6)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=30) as http:
+            sim = BankSimulator(SnapBankClient(http, sim_day.identity(keys)), config)
+            sim.client.fetch_token()
+            report = sim.deliver(queue)  # shuffled inside (reorder=True)
+    finally:
+        server.terminate()
+        server.wait(30)
     assert report.unacked == set()
     assert report.refused == {}
     assert report.sent == 10_000
@@ -141,12 +154,39 @@ def test_ten_thousand_callbacks_with_duplicates_and_reordering(
     assert all(r.broken is None for r in container.verifier.verify(full=True))
 
 
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _serve(url: str, port: int, tmp: Path) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "PASAR_PAY_DATABASE_URL": url,
+        "PASAR_PAY_MODE": "test",
+        "PASAR_PAY_DATA_DIR": str(tmp / "var"),
+    }
+    command = [sys.executable, "-m", "uvicorn", "--factory"]
+    command += ["pasar_pay.entrypoints.api.app:create_app", "--port", str(port)]
+    command += ["--workers", "2", "--log-level", "warning", "--no-access-log"]
+    proc = subprocess.Popen(command, env=env)
+    for _ in range(300):
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/health", timeout=0.5)
+            return proc
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("server did not start")
+
+
 def _intents(
     container: Container, vendors: list[str], count: int, rng: random.Random
 ) -> list[IntentRecord]:
     with container.uow() as uow:
         bills = {b.vendor_code: b for b in uow.billing.bills(BillsFilter(), None, 1000)}
-        now = container.clock()
+        now = datetime.now(UTC)  # the server process runs on the real clock
         out = []
         for _ in range(count):
             bill = bills[rng.choice(vendors)]
