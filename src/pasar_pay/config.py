@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     # When the market's acquirer cannot generate a dynamic QRIS: derive it locally from the
     # static QRIS (flagged "fallback" on the intent) instead of refusing with 503.
     qris_local_fallback: bool = True
+    # Demo only (refused in production): every market's codes go to this registered acquirer,
+    # e.g. the simulator `SIMBANK` that scripts/serve starts, instead of the merchant's own.
+    qris_demo_acquirer: str | None = None
     # How long a dynamic QRIS for a bill stays payable (payment intent expiry).
     qris_expiry_hours: int = Field(default=24, ge=1, le=24 * 7)
     # Billing rules that depend on law not yet verified (see docs/billing.md): configurable.
@@ -63,6 +66,8 @@ class Settings(BaseSettings):
                 )
             if self.digest_key_path is None:
                 raise ValueError("PASAR_PAY_DIGEST_KEY_PATH must be set outside development")
+            if self.qris_demo_acquirer:
+                raise ValueError("PASAR_PAY_QRIS_DEMO_ACQUIRER is for demos, not production")
         return self
 
     @property

@@ -201,3 +201,31 @@ def test_unusable_outbound_credentials_degrade_too(acquired: Setup, tmp_path) ->
     assert (out["source"], out["degraded"]) == ("fallback", True)
     assert "credentials unusable" in out["notice"]
     assert acquired.state.calls == []
+
+
+def test_a_demo_override_sends_every_merchant_to_one_acquirer(qris: Container) -> None:
+    asked: list[str] = []
+
+    class Directory:
+        def connector(self, code: str) -> None:
+            asked.append(code)
+            return None
+
+    routed = RoutedAcquirer(Directory(), allow_fallback=True, override="SIMBANK")
+    service = QrisCodeService(qris.uow, qris.clock, routed)
+    assert service.bill_code(SRI, [KIOS_BILL]).as_dict()["source"] == "local"
+    assert asked == ["SIMBANK"]
+
+
+def test_the_demo_override_is_refused_in_production() -> None:
+    from pydantic import ValidationError
+
+    from pasar_pay.config import Mode, Settings
+
+    with pytest.raises(ValidationError, match="QRIS_DEMO_ACQUIRER"):
+        Settings(
+            mode=Mode.PRODUCTION,
+            secret_key="x" * 40,
+            digest_key_path="/tmp/k.pem",  # type: ignore[arg-type]
+            qris_demo_acquirer="SIMBANK",
+        )

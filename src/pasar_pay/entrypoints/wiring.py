@@ -179,7 +179,9 @@ class Container:
     def qris_acquirer(self) -> AcquirerPort:
         """The market's acquirer when it generates codes, else (or degraded) local derivation."""
         return RoutedAcquirer(
-            self.acquirer_directory, allow_fallback=self.settings.qris_local_fallback
+            self.acquirer_directory,
+            allow_fallback=self.settings.qris_local_fallback,
+            override=self.settings.qris_demo_acquirer,
         )
 
     @cached_property

@@ -38,16 +38,19 @@ class LocalAcquirer:
 class RoutedAcquirer:
     """Asks the merchant's acquirer first; degrades to `LocalAcquirer` where allowed."""
 
-    def __init__(self, directory: AcquirerDirectory, *, allow_fallback: bool) -> None:
+    def __init__(
+        self, directory: AcquirerDirectory, *, allow_fallback: bool, override: str | None = None
+    ) -> None:
         self._directory = directory
         self._allow_fallback = allow_fallback
+        self._override = override  # demo: one acquirer (the simulator) for every merchant
         self._local = LocalAcquirer()
 
     def generate(
         self, amount: int, reference: str, expires_at: datetime, merchant: QrisMerchant
     ) -> GeneratedCode:
         try:
-            connector = self._directory.connector(merchant.acquirer_code)
+            connector = self._directory.connector(self._override or merchant.acquirer_code)
             if connector is None:
                 return self._local.generate(amount, reference, expires_at, merchant)
             payload, acquirer_reference = connector.generate(

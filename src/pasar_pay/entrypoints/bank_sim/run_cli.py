@@ -143,13 +143,21 @@ def acquirer(
         str | None, typer.Option(help="pasar_pay URL: pay generated codes and notify it")
     ] = None,
     pay_after: Annotated[float, typer.Option(help="seconds before a code is paid")] = 5.0,
+    register: Annotated[
+        bool, typer.Option(help="register it (if new) with this base URL in the database")
+    ] = False,
 ) -> None:
     """Serve the simulated acquirer's SNAP API (token, qr-mpm-generate/query/refund). Register
-    it with `banks register ... --qris --base-url http://127.0.0.1:PORT/snap`."""
+    it with `--register`, or `banks register ... --qris --base-url http://127.0.0.1:PORT/snap`."""
     import uvicorn
 
     settings = load_settings()
     keys = _keys(keys)
+    if register:
+        base = f"http://127.0.0.1:{port}/snap"
+        cp = sim_day.ensure_registered(Container(settings), keys, code, base_url=base)
+        if cp.base_url != base:
+            console.print(f"[yellow]{code} is registered with base URL {cp.base_url}[/]")
     if pasar_pay_key is not None:
         public = load_public_key(pasar_pay_key.read_text())
     else:
