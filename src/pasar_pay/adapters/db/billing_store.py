@@ -214,23 +214,20 @@ class SqlBillingStore:
         )
 
     # -- what bills still owe -----------------------------------------------------------------
-    def _owed(self) -> Any:
+    @staticmethod
+    def _owed() -> Any:
+        # Correlated per bill (index on bill_movements.bill_id): an uncorrelated GROUP BY over
+        # all movements would make every payment aggregate the whole table.
         moved = (
-            select(_M.bill_id, func.coalesce(func.sum(_M.amount), 0).label("moved"))
-            .group_by(_M.bill_id)
-            .subquery()
+            select(func.coalesce(func.sum(_M.amount), 0))
+            .where(_M.bill_id == _B.id)
+            .scalar_subquery()
         )
-        owed = (_B.amount + func.coalesce(moved.c.moved, 0)).label("owed")
-        return moved, owed
+        return (_B.amount + moved).label("owed")
 
     def bills(self, flt: BillsFilter, after: str | None, limit: int) -> list[BillRecord]:
-        moved, owed = self._owed()
-        stmt = (
-            select(bills, owed)
-            .outerjoin(moved, moved.c.bill_id == _B.id)
-            .order_by(_B.due_date, _B.id)
-            .limit(limit)
-        )
+        owed = self._owed()
+        stmt = select(bills, owed).order_by(_B.due_date, _B.id).limit(limit)
         if flt.vendor:
             stmt = stmt.where(_B.vendor_code == flt.vendor)
         if flt.markets is not None:
