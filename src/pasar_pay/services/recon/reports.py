@@ -4,7 +4,7 @@ cashless share per market."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from pasar_pay.domain.access import Principal
@@ -117,8 +117,3 @@ def _cashless(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         }
         for m, (total, cashless) in sorted(per.items())
     ]
-
-
-def month_end(day: date) -> date:
-    nxt = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return nxt - timedelta(days=1)
